@@ -1,0 +1,224 @@
+"""The template's tables: which answers exist, which combine, and what each answer prunes.
+
+Shared by hooks/pre_gen_project.py, hooks/post_gen_project.py and the template's own
+suite (tests/), so the hooks and the suite can never disagree about what is valid.
+Pure functions over an ``answers`` dict (the cookiecutter context); the only I/O here
+is ``prune()``, which deletes paths under a baked project.
+"""
+
+from __future__ import annotations
+
+import itertools
+import keyword
+import re
+import shutil
+import sys
+from pathlib import Path
+
+# The choice questions, in cookiecutter.json order; the first option is the default.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "auth_mode": ("session", "hybrid", "jwt_header", "jwt_cookie"),
+    "jwt_blocklist": ("database", "redis", "none"),
+    "database": ("sqlite", "postgresql"),
+    "password_hash": ("argon2", "scrypt"),
+}
+
+# Offered in the prompt, but only these are implemented so far.
+AVAILABLE_AUTH_MODES = frozenset({"session"})
+
+JWT_MODES = frozenset({"jwt_header", "jwt_cookie"})
+
+# Top-level modules the baked project imports (or its tooling treats as its own):
+# a package of the same name would shadow them.
+SHADOWED_MODULES = frozenset(
+    {
+        "flask",
+        "flask_login",
+        "flask_wtf",
+        "flask_sqlalchemy",
+        "flask_migrate",
+        "flask_jwt_extended",
+        "flask_limiter",
+        "jwt",
+        "redis",
+        "sqlalchemy",
+        "alembic",
+        "werkzeug",
+        "wtforms",
+        "argon2",
+        "zxcvbn",
+        "email_validator",
+        "psycopg",
+        "itsdangerous",
+        "click",
+        "jinja2",
+        "markupsafe",
+        "dotenv",
+        "limits",
+        "aiosmtpd",
+        "pytest",
+        "conftest",
+        "tests",
+        "migrations",
+    }
+)
+
+PACKAGE_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+# A PEP 508 distribution name, lower-case only, which is also a safe directory name.
+PROJECT_SLUG_RE = re.compile(r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# The prune table. Each rule: (conditions, paths). A rule fires when, for EVERY question
+# in its conditions, the answer is in that question's set. Paths are relative to the
+# baked project root; "{package_name}" is replaced by the answer.
+PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
+    (
+        {"auth_mode": JWT_MODES},
+        (
+            "{package_name}/auth",
+            "{package_name}/templates/auth",
+            "{package_name}/security/login_sessions.py",
+            "tests/test_session_auth.py",
+            "tests/test_session_logout.py",
+            "tests/test_session_redirects.py",
+        ),
+    ),
+    (
+        {"auth_mode": JWT_MODES, "jwt_blocklist": frozenset({"redis", "none"})},
+        ("{package_name}/models/login_session.py",),
+    ),
+)
+
+
+def default(question: str) -> str:
+    return CHOICES[question][0]
+
+
+def applies(question: str, answers: dict) -> bool:
+    """Whether a question means anything for these answers (else its default is baked)."""
+    if question == "jwt_blocklist":
+        return answers.get("auth_mode") != "session"
+    return True
+
+
+def _package_name_problem(name: str) -> str | None:
+    if not name.isidentifier():
+        return "is not a valid Python identifier"
+    if keyword.iskeyword(name):
+        return "is a Python keyword"
+    if not PACKAGE_NAME_RE.match(name):
+        return "must be lower-case letters, digits and underscores, not led by a digit (PEP 8)"
+    if name in SHADOWED_MODULES:
+        return f"would shadow the module {name!r} that the baked project imports"
+    if name in sys.stdlib_module_names:
+        return f"would shadow the standard-library module {name!r}"
+    return None
+
+
+def _choice_problem(answers: dict) -> str | None:
+    for question, options in CHOICES.items():
+        value = answers.get(question)
+        if value not in options:
+            return f"{question}: {value!r} is not one of {', '.join(options)}"
+    if answers["auth_mode"] not in AVAILABLE_AUTH_MODES:
+        available = ", ".join(m for m in CHOICES["auth_mode"] if m in AVAILABLE_AUTH_MODES)
+        return f"auth_mode: {answers['auth_mode']!r} is not available yet (available: {available})"
+    return None
+
+
+def validate(answers: dict) -> str | None:
+    """One line naming the field, the value and the rule it breaks; None when all is well."""
+    name = answers.get("package_name", "")
+    problem = _package_name_problem(name)
+    if problem:
+        return f"package_name: {name!r} {problem}"
+    slug = answers.get("project_slug", "")
+    if not PROJECT_SLUG_RE.match(slug):
+        return (
+            f"project_slug: {slug!r} must be lower-case letters, digits, '.', '_' or '-', "
+            "starting and ending with a letter or digit (PEP 508 name)"
+        )
+    email = answers.get("author_email", "")
+    if not EMAIL_RE.match(email):
+        return f"author_email: {email!r} does not look like an email address (name@domain.tld)"
+    return _choice_problem(answers)
+
+
+def combination_id(combination: dict) -> str:
+    """A readable id such as 'session-sqlite-argon2' or 'jwt_cookie-redis-sqlite-argon2'."""
+    return "-".join(combination[q] for q in CHOICES if applies(q, combination))
+
+
+def combinations() -> list[dict[str, str]]:
+    """Every valid, available, distinct set of choice answers, in CHOICES order."""
+    found: dict[str, dict[str, str]] = {}
+    for values in itertools.product(*CHOICES.values()):
+        combination = dict(zip(CHOICES, values, strict=True))
+        if _choice_problem(combination) is not None:
+            continue
+        combination = {
+            q: (v if applies(q, combination) else default(q)) for q, v in combination.items()
+        }
+        found.setdefault(combination_id(combination), combination)
+    return list(found.values())
+
+
+def paths_to_prune(answers: dict) -> list[str]:
+    """Paths (relative to the baked project root) that these answers remove."""
+    paths: list[str] = []
+    for conditions, rule_paths in PRUNE:
+        if all(answers.get(q) in allowed for q, allowed in conditions.items()):
+            for path in rule_paths:
+                path = path.format(package_name=answers["package_name"])
+                if path not in paths:
+                    paths.append(path)
+    return paths
+
+
+def prune(project_dir: Path, answers: dict) -> list[str]:
+    """Delete ``paths_to_prune(answers)`` under project_dir; returns what was removed."""
+    removed = []
+    for relative in paths_to_prune(answers):
+        path = project_dir / relative
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+        else:
+            continue  # already gone with a pruned parent directory
+        removed.append(relative)
+    return removed
+
+
+# What to open once the dev server runs, per mode (added as modes become available).
+FIRST_PAGE = {"session": "then open http://127.0.0.1:5000/auth/login"}
+
+
+def summary(answers: dict) -> str:
+    """What was baked and how to start it: printed by the post-generation hook."""
+    slug, package = answers["project_slug"], answers["package_name"]
+    mode = answers["auth_mode"]
+    if applies("jwt_blocklist", answers):
+        blocklist = f"jwt_blocklist: {answers['jwt_blocklist']}"
+    else:
+        blocklist = f"jwt_blocklist: does not apply to {mode} mode"
+    run = f"flask --app {package} run"
+    if mode in FIRST_PAGE:
+        run += f"    # {FIRST_PAGE[mode]}"
+    lines = [
+        f"Baked {slug} (package {package})",
+        f"  auth_mode: {mode}",
+        f"  database: {answers['database']}",
+        f"  password_hash: {answers['password_hash']}",
+        f"  {blocklist}",
+        "",
+        "Next steps:",
+        f"  cd {slug}",
+        "  python3 -m venv .venv && . .venv/bin/activate",
+        "  pip install -e '.[dev]'",
+        f"  flask --app {package} db upgrade",
+        f"  flask --app {package} users create you@example.com --role admin",
+        f"  {run}",
+        "  pytest",
+    ]
+    return "\n".join(lines)

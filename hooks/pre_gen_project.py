@@ -1,0 +1,17 @@
+"""Refuse answers that cannot bake a working project (rules: hooks/options.py)."""
+
+import json
+import os
+import sys
+
+# Answers arrive as JSON data, never as code: quotes or Jinja in an answer stay text.
+ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(ANSWERS["_repo_dir"], "hooks"))
+import options  # noqa: E402
+
+problem = options.validate(ANSWERS)
+if problem:
+    print(problem, file=sys.stderr)
+    sys.exit(1)

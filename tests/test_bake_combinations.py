@@ -1,0 +1,187 @@
+"""Bake every valid combination once, then check the baked project as its user would."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+
+import pytest
+
+import options
+from support import (
+    MIN_BAKED_TESTS_PASSED,
+    app_env,
+    baked_files,
+    clean_env,
+    combination_params,
+    database_url,
+    describe,
+    free_port,
+    passed_count,
+    redis_error,
+    require_service,
+    run,
+    text_of,
+    unresolved_imports,
+)
+
+COMBINATIONS = combination_params()
+SESSION = combination_params([c for c in options.combinations() if c["auth_mode"] == "session"])
+
+# Packages that only the JWT modes may depend on.
+JWT_ONLY_DEPENDENCIES = ("flask-jwt-extended", "pyjwt", "redis")
+
+
+def _package(bakery, combination) -> str:
+    return bakery.result(combination).context["package_name"]
+
+
+def _dependency_names(project) -> set[str]:
+    data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    specs = list(data["project"].get("dependencies", []))
+    for extra in data["project"].get("optional-dependencies", {}).values():
+        specs += extra
+    return {re.split(r"[\s\[<>=!~;]", spec, maxsplit=1)[0].lower() for spec in specs}
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
+def test_bake_succeeds_and_prunes(bakery, combination):
+    result = bakery.result(combination)
+    assert result.exit_code == 0, result.exception
+    project = result.project_path
+    assert project.is_dir()
+    answers = {**result.context, **combination}
+    for relative in options.paths_to_prune(answers):
+        assert not (project / relative).exists(), f"{relative} should have been pruned"
+    if combination["auth_mode"] == "session":
+        leaked = _dependency_names(project) & set(JWT_ONLY_DEPENDENCIES)
+        assert not leaked, f"session bake depends on {leaked}"
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
+def test_bake_has_no_template_leftovers(bakery, combination):
+    project = bakery.project(combination)
+    package = project / _package(bakery, combination)
+    problems = []
+    for path in baked_files(project):
+        relative = path.relative_to(project)
+        if "cookiecutter" in str(relative):
+            problems.append(f"{relative}: unrendered name")
+        if not path.is_file() or (text := text_of(path)) is None:
+            continue
+        if "cookiecutter" in text:
+            problems.append(f"{relative}: mentions cookiecutter")
+        if package / "templates" in path.parents:
+            continue  # the app's own Jinja pages, copied without rendering
+        for delimiter in ("{{", "{%", "{#"):
+            if delimiter in text:
+                line = text[: text.index(delimiter)].count("\n") + 1
+                problems.append(f"{relative}:{line}: Jinja delimiter {delimiter}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
+def test_bake_imports_resolve(bakery, combination):
+    problems = unresolved_imports(bakery.project(combination))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
+def test_bake_passes_ruff(bakery, combination):
+    project = bakery.project(combination)
+    for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        proc = run([sys.executable, "-m", "ruff", *args], cwd=project, env=clean_env())
+        assert proc.returncode == 0, describe(proc)
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
+def test_bake_passes_deptry(bakery, combination):
+    project = bakery.project(combination)
+    proc = run([sys.executable, "-m", "deptry", "."], cwd=project, env=clean_env())
+    assert proc.returncode == 0, describe(proc)
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
+def test_bake_own_suite_passes(working_copy, combination, tmp_path):
+    if options.applies("jwt_blocklist", combination) and combination["jwt_blocklist"] == "redis":
+        require_service("Redis", redis_error())
+    project = working_copy(combination)
+    env = clean_env()
+    env.pop("TEST_DATABASE_URL", None)
+    with database_url(combination, tmp_path) as url:
+        if combination["database"] == "postgresql":
+            env["TEST_DATABASE_URL"] = url  # a database of its own: workers run side by side
+        args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        proc = run(args, cwd=project, env=env)
+    assert proc.returncode == 0, describe(proc)
+    minimum = MIN_BAKED_TESTS_PASSED[combination["auth_mode"]]
+    assert passed_count(proc.stdout) >= minimum, (
+        f"expected at least {minimum} passed tests\n{describe(proc)}"
+    )
+
+
+def _flask(package: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", "flask", "--app", package, *args]
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
+def test_bake_migrations_match_models(bakery, working_copy, combination, tmp_path):
+    project = working_copy(combination)
+    package = _package(bakery, combination)
+    with database_url(combination, tmp_path) as url:
+        env = app_env(url)
+        upgrade = run(_flask(package, "db", "upgrade"), cwd=project, env=env, timeout=120)
+        assert upgrade.returncode == 0, describe(upgrade)
+        check = run(_flask(package, "db", "check"), cwd=project, env=env, timeout=120)
+        assert check.returncode == 0, describe(check)
+        assert "No new upgrade operations detected" in check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("combination", SESSION)
+def test_bake_dev_server_serves_login_page(bakery, working_copy, combination, tmp_path):
+    project = working_copy(combination)
+    package = _package(bakery, combination)
+    with database_url(combination, tmp_path) as url:
+        env = app_env(url)
+        upgrade = run(_flask(package, "db", "upgrade"), cwd=project, env=env, timeout=120)
+        assert upgrade.returncode == 0, describe(upgrade)
+        port = free_port()
+        log = tmp_path / "server.log"
+        with log.open("w") as out:
+            server = subprocess.Popen(
+                _flask(package, "run", "--port", str(port)),
+                cwd=project,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            status, body = _get_when_up(f"http://127.0.0.1:{port}/auth/login", server)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        assert status == 200, log.read_text()
+        assert "<form" in body
+
+
+def _get_when_up(url: str, server: subprocess.Popen, limit: float = 15.0) -> tuple[int, str]:
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+        except (urllib.error.URLError, ConnectionError):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"dev server did not come up at {url} (exit {server.poll()})")
+            time.sleep(0.2)

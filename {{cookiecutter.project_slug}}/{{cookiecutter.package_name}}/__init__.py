@@ -1,0 +1,57 @@
+"""{{ cookiecutter.project_name }}: the application factory."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import {% if cookiecutter.auth_mode == "session" %}auth, {% endif %}cli
+from .config import CONFIGS, check_production_config, environment_settings
+from .errors import register_error_handlers
+from .extensions import db, migrate
+from .security import {% if cookiecutter.auth_mode in ["session", "hybrid"] %}login_sessions, {% endif %}passwords
+
+
+def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, config_overrides or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    cli.register(app)
+    return app
+
+
+def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
+    env = overrides.get("APP_ENV") or os.environ.get("APP_ENV", "production")
+    if env not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, got {env!r}")
+    app.config["APP_ENV"] = env
+    app.config.from_object(CONFIGS[env])
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(environment_settings(os.environ, app.instance_path))
+    app.config.from_mapping(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        raise RuntimeError("DATABASE_URL is not set")
+    if env == "production":
+        check_production_config(app.config)
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        hops = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db)
+    passwords.init_app(app)
+{%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
+    login_sessions.init_app(app)
+{%- endif %}
+
+
+def register_blueprints(app: Flask) -> None:
+{%- if cookiecutter.auth_mode == "session" %}
+    app.register_blueprint(auth.bp)
+{%- endif %}

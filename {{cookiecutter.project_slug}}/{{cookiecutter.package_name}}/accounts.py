@@ -1,0 +1,112 @@
+"""Account operations shared by every surface: pages, JSON API and CLI.
+
+Each function validates, changes the database and commits, so a view only maps the
+outcome to its own response format.
+"""
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .models.user import ADMIN, User, normalise_email
+from .security import passwords
+from .security.password_policy import password_problem
+
+
+class AccountError(Exception):
+    """A request the account rules refuse; `code` is stable, `message` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def clean_email(raw: str) -> str:
+    try:
+        validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError("invalid_email", str(error)) from None
+    return normalise_email(raw)
+
+
+def find_user(email: str) -> User | None:
+    if "\x00" in email:
+        # No stored address holds NUL, and PostgreSQL refuses it in any query.
+        return None
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register(email: str, password: str, *, roles: tuple[str, ...] = ()) -> User:
+    email = clean_email(email)
+    _check_password(password, email)
+    if find_user(email) is not None:
+        raise AccountError("email_taken", "An account with this email already exists.")
+    user = User(email=email, password_hash=passwords.hash_password(password), roles=list(roles))
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same email registered concurrently
+        db.session.rollback()
+        raise AccountError("email_taken", "An account with this email already exists.") from None
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user these credentials belong to, or None; the same cost either way."""
+    user = find_user(email) if email else None
+    if user is None:
+        passwords.burn_verification(password)
+        return None
+    if not passwords.verify_password(user.password_hash, password):
+        return None
+    if not user.active:
+        # Checked after the password, and answered like a wrong one: a deactivated
+        # account is no more discoverable than a missing one.
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
+
+
+def check_password(user: User, password: str) -> bool:
+    return passwords.verify_password(user.password_hash, password)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not check_password(user, current_password):
+        raise AccountError("wrong_password", "The current password is not correct.")
+    set_password(user, new_password)
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Replace the password and end every login made with the old one."""
+    _check_password(new_password, user.email)
+    user.password_hash = passwords.hash_password(new_password)
+    user.end_all_logins()
+    db.session.commit()
+
+
+def log_out_everywhere(user: User) -> None:
+    user.end_all_logins()
+    db.session.commit()
+
+
+def deactivate(user: User) -> None:
+    user.active = False
+    user.end_all_logins()
+    db.session.commit()
+
+
+def grant_admin(user: User) -> None:
+    if not user.has_role(ADMIN):
+        user.roles = [*user.roles, ADMIN]
+        db.session.commit()
+
+
+def _check_password(password: str, email: str) -> None:
+    problem = password_problem(password, personal=[email])
+    if problem:
+        raise AccountError("weak_password", problem)

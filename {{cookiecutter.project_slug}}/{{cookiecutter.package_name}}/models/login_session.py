@@ -1,0 +1,47 @@
+"""One row per login: the server-side record that makes logout real.
+
+A browser session stores only a random token naming its row (the database keeps a
+SHA-256 of it, so a leaked table holds no usable tokens). Logging out revokes the row,
+so a session or remember-me cookie copied before logout is worth nothing afterwards.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .user import User, utcnow
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginSession(db.Model):
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The user's token_version when this login began; bumping the user's ends it.
+    token_version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+    @classmethod
+    def open(cls, user: User, lifetime: timedelta) -> tuple["LoginSession", str]:
+        """Create a record for a new login; return it with its (unhashed) token."""
+        token = secrets.token_urlsafe(32)
+        record = cls(
+            user=user,
+            token_hash=hash_token(token),
+            token_version=user.token_version,
+            expires_at=utcnow() + lifetime,
+        )
+        return record, token

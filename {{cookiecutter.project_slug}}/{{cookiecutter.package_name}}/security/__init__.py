@@ -1,0 +1,1 @@
+"""Building blocks of authentication: hashing, policies, redirects and login records."""

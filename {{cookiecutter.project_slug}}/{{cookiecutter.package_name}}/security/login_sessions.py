@@ -1,0 +1,125 @@
+"""Flask-Login wired to server-side login records.
+
+This module is the one place that decides who a browser request belongs to: the
+session (or remember-me) cookie names a login record, and one SQL statement loads that
+record with its user, checking in the same query that the record is not revoked or
+expired, that the user is active and that no "log out everywhere" happened since.
+"""
+
+import hashlib
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, jsonify, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
+
+from ..errors import error_response
+from ..extensions import csrf, db, login_manager
+from ..http import wants_json
+from ..models.login_session import LoginSession, hash_token
+from ..models.user import User, utcnow
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    # Flask-Login 0.6.3 hashes the raw X-Forwarded-For header into its session
+    # identifier, so any client could forge it. Use the address as resolved by the
+    # trusted-proxy setting (ProxyFix) instead.
+    login_manager._session_identifier_generator = _session_identifier
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    login_manager.needs_refresh_handler(_needs_fresh_login)
+    user_loaded_from_cookie.connect(_bind_restored_session, app)
+    csrf.init_app(app)
+    app.register_error_handler(CSRFError, _csrf_failed)
+
+
+def start_login(user: User, *, remember: bool) -> None:
+    """Log `user` in on this browser with a new login record."""
+    lifetime = current_app.config[
+        "REMEMBER_COOKIE_DURATION" if remember else "LOGIN_SESSION_LIFETIME"
+    ]
+    record, token = LoginSession.open(user, lifetime)
+    db.session.add(record)
+    db.session.commit()
+    # Drop everything the anonymous session held, so a session planted by an attacker
+    # before login (session fixation) carries nothing into the logged-in one.
+    session.clear()
+    user.login_token = token
+    login_user(user, remember=remember)
+    if not remember:
+        # A remember-me cookie left from an earlier login on this browser must not
+        # outlive the login that replaces it.
+        session["_remember"] = "clear"
+
+
+def end_login() -> None:
+    """Revoke this browser's login record and forget the login on the client."""
+    if current_user.is_authenticated:
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.token_hash == hash_token(current_user.login_token))
+            .values(revoked_at=utcnow())
+        )
+        db.session.commit()
+    # Clear first: logout_user() leaves the marker that deletes the remember-me cookie,
+    # and clearing the session afterwards would drop that marker.
+    session.clear()
+    logout_user()
+
+
+def load_user(token: str) -> User | None:
+    now = utcnow()
+    record = db.session.scalar(
+        select(LoginSession)
+        .join(LoginSession.user)
+        .options(contains_eager(LoginSession.user))
+        .where(
+            LoginSession.token_hash == hash_token(token),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.expires_at > now,
+            LoginSession.token_version == User.token_version,
+            User.active.is_(True),
+        )
+    )
+    if record is None:
+        return None
+    record.user.login_token = token
+    return record.user
+
+
+def _session_identifier() -> str:
+    base = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
+    return hashlib.sha512(base.encode()).hexdigest()
+
+
+def _bind_restored_session(_app: Flask, user: User) -> None:
+    # Flask-Login 0.6.3 restores a session from the remember-me cookie without the
+    # identifier "strong" protection compares, so the very next request would look
+    # hijacked and end the login. Bind the restored session to this client here.
+    session["_id"] = _session_identifier()
+
+
+def _unauthorized():
+    if wants_json():
+        return jsonify(error="login_required", message="Log in to continue."), 401
+    return redirect(_with_next("auth.login"))
+
+
+def _needs_fresh_login():
+    if wants_json():
+        return jsonify(error="fresh_login_required", message="Confirm your password."), 401
+    return redirect(_with_next("auth.reauth"))
+
+
+def _with_next(endpoint: str) -> str:
+    target = request.full_path if request.query_string else request.path
+    return f"{url_for(endpoint)}?{urlencode({'next': target})}"
+
+
+def _csrf_failed(_error: CSRFError):
+    message = "The form expired or did not come from this site. Please try again."
+    return error_response(400, "csrf_failed", message)
