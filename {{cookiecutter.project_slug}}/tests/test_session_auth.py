@@ -177,9 +177,7 @@ def test_reauth_makes_the_session_fresh(client, user):
     client.delete_cookie("session")
     client.get("/")
 
-    wrong = post_form(
-        client, "/auth/reauth", {"password": "not it at all"}, page="/auth/reauth"
-    )
+    wrong = post_form(client, "/auth/reauth", {"password": "not it at all"}, page="/auth/reauth")
     assert wrong.status_code == 401
     response = post_form(
         client,
@@ -259,9 +257,7 @@ def test_spoofed_x_forwarded_for_does_not_change_the_session_identity(client, us
 def test_session_used_from_another_address_is_ended(client, user):
     log_in(client)
 
-    response = client.get(
-        "/auth/me", headers=JSON, environ_base={"REMOTE_ADDR": "198.51.100.7"}
-    )
+    response = client.get("/auth/me", headers=JSON, environ_base={"REMOTE_ADDR": "198.51.100.7"})
 
     assert response.status_code == 401
 

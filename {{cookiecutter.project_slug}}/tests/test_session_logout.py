@@ -1,7 +1,10 @@
 """Session mode: logging out ends the login on the server, not just in the browser."""
 
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models.login_session import LoginSession
 from tests.session_client import cookie, log_in, post_form
 
 JSON = {"Accept": "application/json"}
@@ -97,3 +100,22 @@ def test_logout_when_anonymous_is_harmless(client):
 
     assert response.status_code == 302
     assert not is_logged_in(client)
+
+
+def test_prune_deletes_only_login_records_that_can_never_work_again(app, make_user, runner):
+    make_user()
+    make_user("grace@example.com")
+    ended, live, revoked = app.test_client(), app.test_client(), app.test_client()
+    log_in(ended)
+    log_in(revoked)
+    post_form(revoked, "/auth/logout")
+    post_form(ended, "/auth/logout-everywhere")
+    log_in(live, "grace@example.com")
+
+    result = runner.invoke(args=["logins", "prune"])
+
+    assert result.exit_code == 0
+    assert "Deleted 2 login records." in result.output
+    assert is_logged_in(live)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 1

@@ -9,10 +9,12 @@ expired, that the user is active and that no "log out everywhere" happened since
 import hashlib
 from urllib.parse import urlencode
 
+import click
 from flask import Flask, current_app, jsonify, redirect, request, session, url_for
+from flask.cli import AppGroup
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from ..errors import error_response
@@ -33,6 +35,7 @@ def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.needs_refresh_handler(_needs_fresh_login)
     user_loaded_from_cookie.connect(_bind_restored_session, app)
+    app.cli.add_command(logins_cli)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)
 
@@ -89,6 +92,30 @@ def load_user(token: str) -> User | None:
         return None
     record.user.login_token = token
     return record.user
+
+
+logins_cli = AppGroup("logins", help="Maintain the table of login records.")
+
+
+@logins_cli.command("prune")
+def prune_logins() -> None:
+    """Delete login records that can never be used again (run it daily, e.g. from cron)."""
+    outdated_version = (
+        select(User.id)
+        .where(User.id == LoginSession.user_id, User.token_version != LoginSession.token_version)
+        .exists()
+    )
+    result = db.session.execute(
+        delete(LoginSession).where(
+            or_(
+                LoginSession.expires_at <= utcnow(),
+                LoginSession.revoked_at.is_not(None),
+                outdated_version,
+            )
+        )
+    )
+    db.session.commit()
+    click.echo(f"Deleted {result.rowcount} login records.")
 
 
 def _session_identifier() -> str:
