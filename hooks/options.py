@@ -24,7 +24,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 # Offered in the prompt, but only these are implemented so far.
-AVAILABLE_AUTH_MODES = frozenset({"session"})
+AVAILABLE_AUTH_MODES = frozenset({"session", "jwt_header", "jwt_cookie"})
 
 JWT_MODES = frozenset({"jwt_header", "jwt_cookie"})
 
@@ -81,11 +81,83 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
             "tests/test_session_auth.py",
             "tests/test_session_logout.py",
             "tests/test_session_redirects.py",
+            "tests/test_session_cost.py",
+            "tests/session_client.py",
         ),
     ),
     (
         {"auth_mode": JWT_MODES, "jwt_blocklist": frozenset({"redis", "none"})},
         ("{package_name}/models/login_session.py",),
+    ),
+    # Issue 5's pages for session mode: notes pages and the tests that drive pages.
+    # (Notes' model and queries, mail, audit, headers and rate limits are shared.)
+    (
+        {"auth_mode": JWT_MODES},
+        (
+            "{package_name}/notes",
+            "{package_name}/templates/notes",
+            "tests/test_session_baseline.py",
+            "tests/test_session_email_verification.py",
+            "tests/test_session_headers.py",
+            "tests/test_session_notes.py",
+            "tests/test_session_password_reset.py",
+            "tests/test_session_rate_limits.py",
+        ),
+    ),
+    # Everything JWT, for the modes without a JSON API.
+    (
+        {"auth_mode": frozenset({"session"})},
+        (
+            "{package_name}/api",
+            "{package_name}/security/tokens.py",
+            "{package_name}/security/jwt_manager.py",
+            "{package_name}/security/families_database.py",
+            "{package_name}/security/families_redis.py",
+            "{package_name}/security/families_none.py",
+            "tests/api_client.py",
+            "tests/test_api_auth.py",
+            "tests/test_api_tokens.py",
+            "tests/test_api_config.py",
+            "tests/test_api_cost.py",
+            "tests/test_api_revocation.py",
+            "tests/test_api_rotation.py",
+            "tests/test_api_no_revocation.py",
+            "tests/test_api_database.py",
+            "tests/test_api_redis.py",
+            "tests/test_api_header.py",
+            "tests/test_api_cookie.py",
+        ),
+    ),
+    # Transport: the cookie demo page and cookie tests only in cookie mode, and the
+    # other way round.
+    (
+        {"auth_mode": frozenset({"session", "hybrid", "jwt_header"})},
+        (
+            "{package_name}/demo",
+            "{package_name}/api/cookie_transport.py",
+            "tests/test_api_cookie.py",
+        ),
+    ),
+    (
+        {"auth_mode": frozenset({"session", "jwt_cookie"})},
+        ("{package_name}/api/header_transport.py", "tests/test_api_header.py"),
+    ),
+    # Revocation backends: each keeps only its own module and tests.
+    (
+        {"jwt_blocklist": frozenset({"redis", "none"})},
+        ("{package_name}/security/families_database.py", "tests/test_api_database.py"),
+    ),
+    (
+        {"jwt_blocklist": frozenset({"database", "none"})},
+        ("{package_name}/security/families_redis.py", "tests/test_api_redis.py"),
+    ),
+    (
+        {"jwt_blocklist": frozenset({"database", "redis"})},
+        ("{package_name}/security/families_none.py", "tests/test_api_no_revocation.py"),
+    ),
+    (
+        {"jwt_blocklist": frozenset({"none"})},
+        ("tests/test_api_rotation.py", "tests/test_api_revocation.py"),
     ),
 )
 
@@ -156,15 +228,26 @@ def combinations() -> list[dict[str, str]]:
         combination = dict(zip(CHOICES, values, strict=True))
         if _choice_problem(combination) is not None:
             continue
-        combination = {
-            q: (v if applies(q, combination) else default(q)) for q, v in combination.items()
-        }
+        combination = effective(combination)
         found.setdefault(combination_id(combination), combination)
     return list(found.values())
 
 
+def effective(answers: dict) -> dict:
+    """The answers with every question that does not apply set to its default.
+
+    So `auth_mode=session jwt_blocklist=redis` prunes and bakes exactly like the
+    session combination that the template suite tests.
+    """
+    return {
+        q: (default(q) if q in CHOICES and not applies(q, answers) else v)
+        for q, v in answers.items()
+    }
+
+
 def paths_to_prune(answers: dict) -> list[str]:
     """Paths (relative to the baked project root) that these answers remove."""
+    answers = effective(answers)
     paths: list[str] = []
     for conditions, rule_paths in PRUNE:
         if all(answers.get(q) in allowed for q, allowed in conditions.items()):
@@ -191,7 +274,11 @@ def prune(project_dir: Path, answers: dict) -> list[str]:
 
 
 # What to open once the dev server runs, per mode (added as modes become available).
-FIRST_PAGE = {"session": "then open http://127.0.0.1:5000/auth/login"}
+FIRST_PAGE = {
+    "session": "then open http://127.0.0.1:5000/auth/login",
+    "jwt_header": "then POST JSON to http://127.0.0.1:5000/api/v1/auth/login",
+    "jwt_cookie": "then open http://127.0.0.1:5000/demo/",
+}
 
 
 def summary(answers: dict) -> str:

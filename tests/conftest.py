@@ -47,3 +47,27 @@ def working_copy(bakery, tmp_path):
         return target
 
     return copy
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With --dist loadscope, make each combination one scope: every test parametrized
+    with a combination id runs on the worker that baked it, so it is baked once.
+
+    (The xdist_group mark would say this, but pytest-xdist 3.8 cannot rename node ids
+    on pytest 9.2, so --dist loadgroup silently degrades to plain load.)
+    """
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    ids = {options.combination_id(c) for c in options.combinations()}
+
+    class OneWorkerPerCombination(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.endswith("]"):
+                param = nodeid[nodeid.rindex("[") + 1 : -1]
+                if param in ids:
+                    return param
+            return nodeid  # anything else is its own unit, as with --dist load
+
+    return OneWorkerPerCombination(config, log)

@@ -8,7 +8,13 @@ import re
 import pytest
 
 import options
-from support import COOKIECUTTER_JSON, REJECTIONS, TEMPLATE_PROJECT, default_answers
+from support import (
+    COOKIECUTTER_JSON,
+    REJECTIONS,
+    TEMPLATE_PROJECT,
+    UNAVAILABLE_AUTH_MODES,
+    default_answers,
+)
 
 
 def test_defaults_are_valid():
@@ -24,10 +30,13 @@ def test_validate_rejects(overrides, field):
     assert "\n" not in problem
 
 
-@pytest.mark.parametrize("mode", ["hybrid", "jwt_header", "jwt_cookie"])
+@pytest.mark.parametrize("mode", UNAVAILABLE_AUTH_MODES)
 def test_unavailable_mode_message(mode):
     problem = options.validate(default_answers(auth_mode=mode))
-    assert problem == f"auth_mode: {mode!r} is not available yet (available: session)"
+    available = ", ".join(
+        m for m in options.CHOICES["auth_mode"] if m in options.AVAILABLE_AUTH_MODES
+    )
+    assert problem == f"auth_mode: {mode!r} is not available yet (available: {available})"
 
 
 @pytest.mark.parametrize(
@@ -141,8 +150,17 @@ def test_every_prune_path_exists_in_the_template():
     assert not missing, f"prune table names paths missing from the template: {missing}"
 
 
-def test_session_prunes_nothing():
-    assert options.paths_to_prune(default_answers()) == []
+def test_session_keeps_its_pages():
+    pruned = options.paths_to_prune(default_answers())
+    for page in ("my_flask_service/auth", "my_flask_service/templates/auth"):
+        assert page not in pruned
+
+
+def test_inapplicable_answers_do_not_change_what_is_pruned():
+    session = default_answers()
+    for blocklist in options.CHOICES["jwt_blocklist"]:
+        answers = {**session, "jwt_blocklist": blocklist}
+        assert options.paths_to_prune(answers) == options.paths_to_prune(session)
 
 
 def test_jwt_modes_prune_session_pages():

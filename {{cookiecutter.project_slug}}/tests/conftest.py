@@ -1,12 +1,15 @@
 """Fixtures: an app with its own empty database per test, clients, and ready-made users."""
 
-{% if cookiecutter.database == "postgresql" -%}
+{% if cookiecutter.database == "postgresql" or (cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis") -%}
 import os
 import uuid
 from collections.abc import Iterator
 
 {% endif -%}
 import pytest
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+import redis
+{%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -21,6 +24,10 @@ from {{ cookiecutter.package_name }}.models.user import User
 PASSWORD = "plum tractor velvet sonnet 1987"
 NEW_PASSWORD = "quiet lantern orbit 93 drifts"
 SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+{%- if cookiecutter.auth_mode != "session" %}
+# For tests that build a development or production app (testing has its own key).
+JWT_SECRET_KEY = "test-only-jwt-signing-key-9876543210-zyxwvutsrqponmlkjihgfedcba"
+{%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
 
 
@@ -55,10 +62,49 @@ def database_url() -> str:
 {%- endif %}
 
 
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The real Redis at REDIS_URL; skipped when unreachable unless REQUIRE_SERVICES is set."""
+    url = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        if os.environ.get("REQUIRE_SERVICES"):
+            raise
+        pytest.skip(f"Redis at {url} is unreachable: {error}")
+    finally:
+        client.close()
+    return url
+
+
 @pytest.fixture
-def app(database_url: str):
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards."""
+    prefix = f"{{ cookiecutter.package_name }}-test-{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+    client.close()
+{%- endif %}
+
+
+@pytest.fixture
+def app(database_url: str{% if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}, redis_url: str, redis_prefix: str{% endif %}):
     app = create_app(
-        {"APP_ENV": "testing", "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": database_url}
+        {
+            "APP_ENV": "testing",
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+            "REDIS_URL": redis_url,
+            "REDIS_KEY_PREFIX": redis_prefix,
+{%- endif %}
+        }
     )
     with app.app_context():
         db.create_all()
@@ -68,6 +114,9 @@ def app(database_url: str):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+    app.extensions["revocation_redis"].close()
+{%- endif %}
 
 
 @pytest.fixture

@@ -10,13 +10,27 @@ from {{ cookiecutter.package_name }}.extensions import db
 from tests.conftest import PASSWORD, SECRET_KEY
 
 OTHER_SECRET_KEY = "another-test-secret-key-zyxwvutsrqponmlkjihgfedcba9876543210"
-PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+# What production needs besides the secret key: where links point, and who sends mail.
+PRODUCTION_SERVICES = {
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "PUBLIC_BASE_URL": "https://app.example.com",
+    "MAIL_DEFAULT_SENDER": "noreply@example.com",
+}
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": SECRET_KEY, **PRODUCTION_SERVICES}
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
     """Each test starts from an environment that sets none of the app's variables."""
-    for name in ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "TRUSTED_PROXY_COUNT"):
+    for name in (
+        "APP_ENV",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "TRUSTED_PROXY_COUNT",
+        "PUBLIC_BASE_URL",
+        "MAIL_BACKEND",
+        "MAIL_DEFAULT_SENDER",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -63,12 +77,12 @@ def test_app_env_is_read_from_the_environment(monkeypatch):
 
 def test_app_env_defaults_to_production_which_refuses_to_start_without_a_secret_key():
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app(PRODUCTION_SERVICES)
 
 
 def test_app_env_defaults_to_production(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", SECRET_KEY)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(PRODUCTION_SERVICES)
     assert app.config["APP_ENV"] == "production"
     assert app.config["SESSION_COOKIE_SECURE"]
 
@@ -76,7 +90,9 @@ def test_app_env_defaults_to_production(monkeypatch):
 @pytest.mark.parametrize("env", ["staging", "Production", "prod", " testing"])
 def test_unknown_app_env_is_refused(env):
     with pytest.raises(RuntimeError, match="APP_ENV"):
-        create_app({"APP_ENV": env, "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app(
+            {"APP_ENV": env, "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        )
 
 
 def test_unknown_app_env_from_the_environment_is_refused(monkeypatch):
@@ -158,7 +174,10 @@ def test_two_apps_keep_their_own_config_and_database(app, tmp_path):
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ("postgres://u:p@db.example.com:5432/app", "postgresql+psycopg://u:p@db.example.com:5432/app"),
+        (
+            "postgres://u:p@db.example.com:5432/app",
+            "postgresql+psycopg://u:p@db.example.com:5432/app",
+        ),
         ("postgresql://u:p@db.example.com/app", "postgresql+psycopg://u:p@db.example.com/app"),
         ("postgresql+psycopg://u@db.example.com/app", "postgresql+psycopg://u@db.example.com/app"),
         ("sqlite:////var/lib/app/app.sqlite3", "sqlite:////var/lib/app/app.sqlite3"),
@@ -224,6 +243,10 @@ def test_non_numeric_trusted_proxy_count_is_refused(monkeypatch, value):
         pytest.param({"TESTING": True}, "TESTING", id="testing"),
         pytest.param({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE", id="session"),
         pytest.param({"REMEMBER_COOKIE_SECURE": False}, "REMEMBER_COOKIE_SECURE", id="remember"),
+        pytest.param({"PUBLIC_BASE_URL": None}, "PUBLIC_BASE_URL", id="base-url-missing"),
+        pytest.param(
+            {"PUBLIC_BASE_URL": "http://app.example.com"}, "PUBLIC_BASE_URL", id="base-url-http"
+        ),
         pytest.param(
             {"PASSWORD_HASH": "argon2", "ARGON2_MEMORY_COST": 8},
             "ARGON2_MEMORY_COST",
@@ -247,7 +270,7 @@ def test_production_refuses_unsafe_settings(changes, named):
 def test_production_refuses_a_secret_key_from_the_environment_that_is_too_short(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "short")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app({"APP_ENV": "production", **PRODUCTION_SERVICES})
 
 
 @pytest.mark.parametrize("algorithm", ["argon2", "scrypt"])
@@ -263,5 +286,5 @@ def test_valid_production_config_starts_with_secure_cookies(algorithm):
 
 def test_production_takes_its_secret_key_from_the_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", OTHER_SECRET_KEY)
-    app = create_app({"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app({"APP_ENV": "production", **PRODUCTION_SERVICES})
     assert app.secret_key == OTHER_SECRET_KEY

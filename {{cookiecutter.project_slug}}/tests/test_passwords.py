@@ -24,23 +24,43 @@ PARAMETER_KEYS = (
     "SCRYPT_P",
 )
 PRODUCTION_PARAMETERS = {key: getattr(BaseConfig, key) for key in PARAMETER_KEYS}
+TEST = TestingConfig
 # Cheap, but not the test defaults: a hash made with the test defaults is "older".
-CURRENT_PARAMETERS = {"ARGON2_TIME_COST": 2, "SCRYPT_N": 2 * TestingConfig.SCRYPT_N}
-CURRENT_PREFIX = {"argon2": "$argon2id$v=19$m=8,t=2,p=1$", "scrypt": "scrypt:32:1:1$"}
+CURRENT_PARAMETERS = {
+    "ARGON2_TIME_COST": TEST.ARGON2_TIME_COST + 1,
+    "SCRYPT_N": TEST.SCRYPT_N * 2,
+}
+CURRENT_PREFIX = {
+    "argon2": (
+        f"$argon2id$v=19$m={TEST.ARGON2_MEMORY_COST},t={TEST.ARGON2_TIME_COST + 1},"
+        f"p={TEST.ARGON2_PARALLELISM}$"
+    ),
+    "scrypt": f"scrypt:{TEST.SCRYPT_N * 2}:{TEST.SCRYPT_R}:{TEST.SCRYPT_P}$",
+}
 
 ARGON2_PARAMETERS = re.compile(r"^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$")
 
 
+def cheap_argon2(password: str, kind: Type = Type.ID) -> str:
+    return PasswordHasher(
+        time_cost=TEST.ARGON2_TIME_COST,
+        memory_cost=TEST.ARGON2_MEMORY_COST,
+        parallelism=TEST.ARGON2_PARALLELISM,
+        type=kind,
+    ).hash(password)
+
+
 def cheap_argon2id(password: str) -> str:
-    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(password)
+    return cheap_argon2(password)
 
 
 def cheap_argon2i(password: str) -> str:
-    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.I).hash(password)
+    return cheap_argon2(password, Type.I)
 
 
 def cheap_scrypt(password: str) -> str:
-    return generate_password_hash(password, method="scrypt:16:1:1")
+    method = f"scrypt:{TEST.SCRYPT_N}:{TEST.SCRYPT_R}:{TEST.SCRYPT_P}"
+    return generate_password_hash(password, method=method)
 
 
 def cheap_pbkdf2(password: str) -> str:
@@ -181,7 +201,7 @@ MALFORMED_HASHES = [
     "scrypt:16:1:1",
     "scrypt:abc:8:1$salt$hash",
     "scrypt:16:1:1$salt$not-hex",
-    "pbkdf2:sha256$salt$hash",
+    "pbkdf2:sha256:x$salt$hash",
     "pbkdf2:sha999:1000$salt$hash",
     "md5$salt$hash",
     "$2b$12$abcdefghijklmnopqrstuuAbcdefghijklmnopqrstuvwxyz01234",

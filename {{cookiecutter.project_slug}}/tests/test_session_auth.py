@@ -118,7 +118,12 @@ def test_me_returns_the_current_user(client, make_user):
 
     body = client.get("/auth/me").json
 
-    assert body == {"id": body["id"], "email": "root@example.com", "roles": ["admin"]}
+    assert body == {
+        "id": body["id"],
+        "email": "root@example.com",
+        "email_verified": False,
+        "roles": ["admin"],
+    }
 
 
 def test_anonymous_html_request_redirects_to_login_with_next(client):

@@ -1,4 +1,4 @@
-"""{{ cookiecutter.project_name }}: the application factory."""
+"""The application factory: configuration, extensions, blueprints, error handlers, CLI."""
 
 import os
 from collections.abc import Mapping
@@ -7,11 +7,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import {% if cookiecutter.auth_mode == "session" %}auth, {% endif %}cli
-from .config import CONFIGS, check_production_config, environment_settings
+from . import {% if cookiecutter.auth_mode == "session" %}audit, auth, {% else %}api, audit, {% endif %}cli{% if cookiecutter.auth_mode == "jwt_cookie" %}, demo{% endif %}, mail{% if cookiecutter.auth_mode == "session" %}, notes{% endif %}
+from .config import CONFIGS, check_production_config, default_database_url, environment_settings
 from .errors import register_error_handlers
 from .extensions import db, migrate
-from .security import {% if cookiecutter.auth_mode in ["session", "hybrid"] %}login_sessions, {% endif %}passwords
+from .models import note  # noqa: F401  (registers the notes table for migrations)
+from .security import headers, {% if cookiecutter.auth_mode in ["session", "hybrid"] %}login_sessions, {% endif %}passwords, rate_limits{% if cookiecutter.auth_mode != "session" %}, tokens{% endif %}
 
 
 def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -20,6 +21,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+{%- if cookiecutter.auth_mode in ["jwt_header", "jwt_cookie"] %}
+    api.register_error_handlers(app)
+{%- endif %}
     cli.register(app)
     return app
 
@@ -31,9 +35,11 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
     app.config["APP_ENV"] = env
     app.config.from_object(CONFIGS[env])
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(environment_settings(os.environ, app.instance_path))
+    app.config.from_mapping(environment_settings(os.environ))
     app.config.from_mapping(overrides)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
         raise RuntimeError("DATABASE_URL is not set")
     if env == "production":
         check_production_config(app.config)
@@ -46,12 +52,27 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db)
     passwords.init_app(app)
+    mail.init_app(app)
+    rate_limits.init_app(app)
+    audit.init_app(app)
+    headers.init_app(app)
 {%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
     login_sessions.init_app(app)
+{%- endif %}
+{%- if cookiecutter.auth_mode != "session" %}
+    tokens.init_app(app)
 {%- endif %}
 
 
 def register_blueprints(app: Flask) -> None:
 {%- if cookiecutter.auth_mode == "session" %}
     app.register_blueprint(auth.bp)
+    app.register_blueprint(notes.bp)
+{%- else %}
+    app.register_blueprint(api.bp)
+{%- endif %}
+{%- if cookiecutter.auth_mode == "jwt_cookie" %}
+    if app.config["APP_ENV"] == "development":
+        # The reference browser client; never part of a deployed app.
+        app.register_blueprint(demo.bp)
 {%- endif %}

@@ -5,9 +5,11 @@ outcome to its own response format.
 """
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from . import audit
 from .extensions import db
 from .models.user import ADMIN, User, normalise_email
 from .security import passwords
@@ -50,24 +52,42 @@ def register(email: str, password: str, *, roles: tuple[str, ...] = ()) -> User:
     except IntegrityError:  # the same email registered concurrently
         db.session.rollback()
         raise AccountError("email_taken", "An account with this email already exists.") from None
+    audit.event("user_created", user_id=user.id, roles=list(roles))
     return user
 
 
+EMAIL_NOT_VERIFIED = (
+    "Confirm your email address first: follow the link we sent you, or request a new one."
+)
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user these credentials belong to, or None; the same cost either way."""
+    """The user these credentials belong to, or None; the same cost either way.
+
+    Raises AccountError("email_not_verified") for correct credentials of an unverified
+    address while REQUIRE_VERIFIED_EMAIL is on.
+    """
     user = find_user(email) if email else None
     if user is None:
         passwords.burn_verification(password)
+        audit.event("authn_login_fail", email=audit.mask_email(email), reason="unknown")
         return None
     if not passwords.verify_password(user.password_hash, password):
+        audit.event("authn_login_fail", user_id=user.id, reason="password")
         return None
     if not user.active:
         # Checked after the password, and answered like a wrong one: a deactivated
         # account is no more discoverable than a missing one.
+        audit.event("authn_login_fail", user_id=user.id, reason="deactivated")
         return None
+    if current_app.config["REQUIRE_VERIFIED_EMAIL"] and not user.email_verified:
+        # Only after a correct password, so it reveals nothing to a guesser.
+        audit.event("authn_login_fail", user_id=user.id, reason="unverified")
+        raise AccountError("email_not_verified", EMAIL_NOT_VERIFIED)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
         db.session.commit()
+    audit.event("authn_login_success", user_id=user.id)
     return user
 
 
@@ -79,6 +99,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not check_password(user, current_password):
         raise AccountError("wrong_password", "The current password is not correct.")
     set_password(user, new_password)
+    audit.event("authn_password_change", user_id=user.id)
 
 
 def set_password(user: User, new_password: str) -> None:
@@ -92,18 +113,21 @@ def set_password(user: User, new_password: str) -> None:
 def log_out_everywhere(user: User) -> None:
     user.end_all_logins()
     db.session.commit()
+    audit.event("authn_logout_everywhere", user_id=user.id)
 
 
 def deactivate(user: User) -> None:
     user.active = False
     user.end_all_logins()
     db.session.commit()
+    audit.event("user_deactivated", user_id=user.id)
 
 
 def grant_admin(user: User) -> None:
     if not user.has_role(ADMIN):
         user.roles = [*user.roles, ADMIN]
         db.session.commit()
+        audit.event("authz_role_granted", user_id=user.id, role=ADMIN)
 
 
 def _check_password(password: str, email: str) -> None:

@@ -71,9 +71,91 @@ class BaseConfig:
     # slow hash.
     PASSWORD_MIN_STRENGTH = 3
 
+    # Bodies above this are refused (413) before anything parses them.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    # HSTS only where HTTPS is certain (production): browsers remember it for a year.
+    HSTS_ENABLED = False
+
+    # Flask-Limiter strings, applied per client address AND per target account.
+    # memory:// counts per process: behind several workers, use redis://host:6379/0.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_REGISTER = "10 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a secret)
+    RATELIMIT_VERIFY_RESEND = "5 per hour"
+    RATELIMIT_REAUTH = "10 per minute;50 per hour"
+
+    # Where links in emails point. Never taken from the request's Host header, which
+    # the client controls (a poisoned reset link would carry the token to an attacker).
+    PUBLIC_BASE_URL: str | None = None
+    PASSWORD_RESET_PATH = "/auth/reset-password"  # noqa: S105 (a path)
+    EMAIL_VERIFICATION_PATH = "/auth/verify-email"
+    PASSWORD_RESET_MAX_AGE = 3600  # seconds
+    EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600  # seconds
+    # Refuse logins until the address is verified (said only after a correct password).
+    REQUIRE_VERIFIED_EMAIL = False
+
+    MAIL_BACKEND = "smtp"  # smtp | console | memory (see mail.py)
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str | None = None
+    MAIL_TIMEOUT = 10  # seconds
+{%- if cookiecutter.auth_mode != "session" %}
+
+    # JSON Web Tokens (Flask-JWT-Extended). JWT_SECRET_KEY comes from the environment
+    # and must be set: left unset, Flask-JWT-Extended would silently sign with SECRET_KEY.
+    JWT_SECRET_KEY: str | None = None
+    # One algorithm, never a mix: the decode list is what an attacker could choose from.
+    JWT_ALGORITHM = "HS256"
+    JWT_DECODE_ALGORITHMS = ("HS256",)
+    # Tokens name who issued them and for whom, so a token minted by another service
+    # sharing the key (or a test) is refused. security/tokens.py requires both claims.
+    JWT_ENCODE_ISSUER = "{{ cookiecutter.project_slug }}"
+    JWT_DECODE_ISSUER = "{{ cookiecutter.project_slug }}"
+    JWT_ENCODE_AUDIENCE = "{{ cookiecutter.project_slug }}-api"
+    JWT_DECODE_AUDIENCE = "{{ cookiecutter.project_slug }}-api"
+    JWT_DECODE_LEEWAY = 0
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=15)
+    # The absolute end of a login: refresh-token rotation never extends it.
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=30)
+    # A rotated refresh token presented again this soon is taken for a second tab
+    # refreshing at the same moment (answered 409, login kept), not for theft. 0 disables.
+    JWT_REFRESH_REUSE_GRACE_SECONDS = 5
+    JWT_ERROR_MESSAGE_KEY = "message"
+{%- if cookiecutter.auth_mode == "jwt_cookie" %}
+    JWT_TOKEN_LOCATION = ("cookies",)
+    # Double submit: state-changing requests must echo the csrf cookie in X-CSRF-TOKEN.
+    JWT_COOKIE_CSRF_PROTECT = True
+    JWT_CSRF_IN_COOKIES = True
+    JWT_COOKIE_SAMESITE = "Lax"
+    JWT_COOKIE_SECURE = False
+    JWT_ACCESS_COOKIE_PATH = "/"
+    # The refresh token travels only to the auth endpoints, not with every API call.
+    JWT_REFRESH_COOKIE_PATH = "/api/v1/auth"
+    # The page's JavaScript can only read cookies whose path covers the page.
+    JWT_ACCESS_CSRF_COOKIE_PATH = "/"
+    JWT_REFRESH_CSRF_COOKIE_PATH = "/"
+    # Persistent cookies, but security/tokens.py gives each one its token's own
+    # lifetime as max-age (Flask-JWT-Extended's default would be one year).
+    JWT_SESSION_COOKIE = False
+{%- else %}
+    JWT_TOKEN_LOCATION = ("headers",)
+{%- endif %}
+{%- if cookiecutter.jwt_blocklist == "redis" %}
+    REDIS_URL = "redis://localhost:6379/0"
+    # Every key this app writes starts with this, so several apps can share a Redis.
+    REDIS_KEY_PREFIX = "{{ cookiecutter.package_name }}:"
+{%- endif %}
+{%- endif %}
+
 
 class DevelopmentConfig(BaseConfig):
     DEBUG = True
+    MAIL_BACKEND = "console"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 class TestingConfig(BaseConfig):
@@ -91,15 +173,32 @@ class TestingConfig(BaseConfig):
     SCRYPT_N = 2**10
     SCRYPT_R = 8
     SCRYPT_P = 1
+    MAIL_BACKEND = "memory"
+    PUBLIC_BASE_URL = "https://app.example.test"
+    # Small limits, so tests reach them in a few requests.
+    RATELIMIT_LOGIN = "5 per minute"
+    RATELIMIT_REGISTER = "20 per minute"
+    RATELIMIT_PASSWORD_RESET = "3 per minute"  # noqa: S105
+    RATELIMIT_VERIFY_RESEND = "3 per minute"
+    RATELIMIT_REAUTH = "5 per minute"
+{%- if cookiecutter.auth_mode != "session" %}
+    # Explicit, so tests never fall back to SECRET_KEY; 32+ bytes, so PyJWT does not warn.
+    # Development and production refuse to start without a key of their own.
+    JWT_SECRET_KEY = "testing-only-jwt-key-never-use-in-production-0123456789"  # noqa: S105
+{%- endif %}
 
 
 class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+{%- if cookiecutter.auth_mode == "jwt_cookie" %}
+    JWT_COOKIE_SECURE = True
+{%- endif %}
     # __Host- cookies are only accepted over HTTPS, for Path=/ and without Domain, so
     # a sibling subdomain cannot plant or overwrite them.
     SESSION_COOKIE_NAME = "__Host-session"
     REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    HSTS_ENABLED = True
 
 
 CONFIGS: Mapping[str, type[BaseConfig]] = {
@@ -109,21 +208,46 @@ CONFIGS: Mapping[str, type[BaseConfig]] = {
 }
 
 
-def environment_settings(environ: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+def environment_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     """Settings taken from environment variables."""
     settings: dict[str, Any] = {}
     if "SECRET_KEY" in environ:
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
     if "DATABASE_URL" in environ:
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
-{%- if cookiecutter.database == "sqlite" %}
-    else:
-        path = os.path.join(instance_path, "{{ cookiecutter.package_name }}.sqlite3")
-        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-{%- endif %}
     if "TRUSTED_PROXY_COUNT" in environ:
         settings["TRUSTED_PROXY_COUNT"] = _non_negative_int(environ, "TRUSTED_PROXY_COUNT")
+    settings.update(_mail_and_limit_settings(environ))
+{%- if cookiecutter.auth_mode != "session" %}
+    if "JWT_SECRET_KEY" in environ:
+        settings["JWT_SECRET_KEY"] = environ["JWT_SECRET_KEY"]
+    if "JWT_ACCESS_TOKEN_MINUTES" in environ:
+        minutes = _positive_int(environ, "JWT_ACCESS_TOKEN_MINUTES")
+        settings["JWT_ACCESS_TOKEN_EXPIRES"] = timedelta(minutes=minutes)
+    if "JWT_REFRESH_TOKEN_DAYS" in environ:
+        days = _positive_int(environ, "JWT_REFRESH_TOKEN_DAYS")
+        settings["JWT_REFRESH_TOKEN_EXPIRES"] = timedelta(days=days)
+    if "JWT_REFRESH_REUSE_GRACE_SECONDS" in environ:
+        grace = _non_negative_int(environ, "JWT_REFRESH_REUSE_GRACE_SECONDS")
+        settings["JWT_REFRESH_REUSE_GRACE_SECONDS"] = grace
+{%- endif %}
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+    for name in ("REDIS_URL", "REDIS_KEY_PREFIX"):
+        if name in environ:
+            settings[name] = environ[name]
+{%- endif %}
     return settings
+
+
+def default_database_url(instance_path: str) -> str | None:
+    """The database used when neither DATABASE_URL nor the config class names one."""
+{%- if cookiecutter.database == "sqlite" %}
+    path = os.path.join(instance_path, "{{ cookiecutter.package_name }}.sqlite3")
+    return f"sqlite:///{path}"
+{%- else %}
+    # PostgreSQL has no sensible default location: DATABASE_URL must say where it is.
+    return None
+{%- endif %}
 
 
 def normalise_database_url(url: str) -> str:
@@ -136,9 +260,71 @@ def normalise_database_url(url: str) -> str:
 
 def _non_negative_int(environ: Mapping[str, str], name: str) -> int:
     value = environ[name]
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise RuntimeError(f"{name} must be a whole number of 0 or more, got {value!r}")
     return int(value)
+{%- if cookiecutter.auth_mode != "session" %}
+
+
+def _positive_int(environ: Mapping[str, str], name: str) -> int:
+    value = _non_negative_int(environ, name)
+    if value == 0:
+        raise RuntimeError(f"{name} must be at least 1")
+    return value
+
+
+def check_jwt_config(config: Mapping[str, Any]) -> None:
+    """Checked in every environment: a missing JWT key must never fall back to SECRET_KEY."""
+    if not config.get("JWT_SECRET_KEY"):
+        raise RuntimeError(
+            "JWT_SECRET_KEY is not set (Flask-JWT-Extended would sign tokens with SECRET_KEY)"
+        )
+    if config["JWT_SECRET_KEY"] == config.get("SECRET_KEY"):
+        raise RuntimeError("JWT_SECRET_KEY must differ from SECRET_KEY")
+    if config["JWT_REFRESH_TOKEN_EXPIRES"] <= config["JWT_ACCESS_TOKEN_EXPIRES"]:
+        raise RuntimeError("JWT_REFRESH_TOKEN_EXPIRES must be longer than the access token's")
+{%- endif %}
+
+
+_TEXT_SETTINGS = (
+    "PUBLIC_BASE_URL",
+    "MAIL_BACKEND",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_LOGIN",
+    "RATELIMIT_REGISTER",
+    "RATELIMIT_PASSWORD_RESET",
+    "RATELIMIT_VERIFY_RESEND",
+    "RATELIMIT_REAUTH",
+)
+_FLAG_SETTINGS = ("MAIL_USE_TLS", "REQUIRE_VERIFIED_EMAIL")
+
+
+def _mail_and_limit_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    settings: dict[str, Any] = {name: environ[name] for name in _TEXT_SETTINGS if name in environ}
+    if "MAIL_PORT" in environ:
+        settings["MAIL_PORT"] = _non_negative_int(environ, "MAIL_PORT")
+    for name in _FLAG_SETTINGS:
+        if name in environ:
+            value = environ[name].strip().lower()
+            if value not in {"0", "1", "true", "false", "yes", "no"}:
+                raise RuntimeError(f"{name} must be true or false, got {environ[name]!r}")
+            settings[name] = value in {"1", "true", "yes"}
+    return settings
+
+
+def _check_mail_and_links(config: Mapping[str, Any]) -> None:
+    base = config.get("PUBLIC_BASE_URL") or ""
+    if not base.startswith("https://"):
+        raise RuntimeError("PUBLIC_BASE_URL must be set to the site's https:// address")
+    if config.get("MAIL_BACKEND") != "smtp":
+        # console would write live reset links into logs; memory would drop the mail.
+        raise RuntimeError("MAIL_BACKEND must be smtp in production")
+    if not config.get("MAIL_DEFAULT_SENDER"):
+        raise RuntimeError("MAIL_DEFAULT_SENDER is not set")
 
 
 def check_production_config(config: Mapping[str, Any]) -> None:
@@ -149,9 +335,15 @@ def check_production_config(config: Mapping[str, Any]) -> None:
     for flag in ("DEBUG", "TESTING"):
         if config.get(flag):
             raise RuntimeError(f"{flag} must be off in production")
-    for flag in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+{%- if cookiecutter.auth_mode != "session" %}
+    _check_secret(config, "JWT_SECRET_KEY")
+    if tuple(config["JWT_DECODE_ALGORITHMS"]) != (config["JWT_ALGORITHM"],):
+        raise RuntimeError("JWT_DECODE_ALGORITHMS must be exactly [JWT_ALGORITHM]")
+{%- endif %}
+    for flag in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"{% if cookiecutter.auth_mode == "jwt_cookie" %}, "JWT_COOKIE_SECURE"{% endif %}):
         if not config.get(flag):
             raise RuntimeError(f"{flag} must be on in production")
+    _check_mail_and_links(config)
     problem = passwords.weak_parameters(config)
     if problem:
         raise RuntimeError(f"password hashing is too cheap for production: {problem}")

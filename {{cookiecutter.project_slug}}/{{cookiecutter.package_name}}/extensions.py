@@ -1,5 +1,7 @@
 """Extension instances, created unbound and bound to each app in `create_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 {% if cookiecutter.auth_mode in ["session", "hybrid"] -%}
 from flask_login import LoginManager
 {% endif -%}
@@ -10,6 +12,10 @@ from flask_wtf.csrf import CSRFProtect
 {%- endif %}
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+{%- if cookiecutter.auth_mode != "session" %}
+
+from .security.jwt_manager import StrictJWTManager
+{%- endif %}
 
 
 class Base(DeclarativeBase):
@@ -28,7 +34,13 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 # Batch mode lets migrations alter SQLite tables, which lack most ALTER TABLE forms.
 migrate = Migrate(render_as_batch=True)
+# Views choose their own keys (security/rate_limits.py); this default is the address
+# ProxyFix resolved, never the raw X-Forwarded-For. headers_enabled adds Retry-After.
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 {%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
 login_manager = LoginManager()
 csrf = CSRFProtect()
+{%- endif %}
+{%- if cookiecutter.auth_mode != "session" %}
+jwt = StrictJWTManager()
 {%- endif %}

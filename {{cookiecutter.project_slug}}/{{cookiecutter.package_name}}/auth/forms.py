@@ -27,3 +27,15 @@ class ReauthForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=PASSWORD)
     new_password = PasswordField("New password", validators=PASSWORD)
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=EMAIL)
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField("New password", validators=PASSWORD)
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token: a button that POSTs."""

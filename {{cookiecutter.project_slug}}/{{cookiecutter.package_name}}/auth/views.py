@@ -3,8 +3,9 @@
 from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import confirm_login, current_user, fresh_login_required, login_required
 
-from .. import accounts
+from .. import account_emails, accounts, audit
 from ..security.login_sessions import end_login, start_login
+from ..security.rate_limits import account_key, limited
 from ..security.redirects import safe_next_path
 from . import bp
 from .forms import ChangePasswordForm, LoginForm, ReauthForm, RegisterForm
@@ -27,6 +28,7 @@ def dashboard():
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
+@limited("RATELIMIT_REGISTER")
 def register():
     form = RegisterForm()
     if not form.validate_on_submit():
@@ -38,16 +40,22 @@ def register():
         field.errors.append(error.message)
         status = 409 if error.code == "email_taken" else 400
         return render_template("auth/register.html", form=form), status
+    account_emails.send_verification(user)
     start_login(user, remember=False)
     return redirect(url_for("auth.dashboard"))
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
+@limited("RATELIMIT_LOGIN", failures_only=True)
 def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return _form_page("auth/login.html", form)
-    user = accounts.authenticate(form.email.data, form.password.data)
+    try:
+        user = accounts.authenticate(form.email.data, form.password.data)
+    except accounts.AccountError as error:  # a correct password, an unverified address
+        form.form_errors.append(error.message)
+        return render_template("auth/login.html", form=form), 403
     if user is None:
         form.form_errors.append(LOGIN_FAILED)
         return render_template("auth/login.html", form=form), 401
@@ -59,6 +67,8 @@ def login():
 def logout():
     # POST only, and CSRFProtect has checked the token: a link or an image on another
     # site cannot log anyone out.
+    if current_user.is_authenticated:
+        audit.event("authn_logout", user_id=current_user.id)
     end_login()
     return redirect(url_for("auth.login"))
 
@@ -74,16 +84,23 @@ def logout_everywhere():
 @bp.get("/auth/me")
 @login_required
 def me():
-    return jsonify(id=current_user.id, email=current_user.email, roles=current_user.roles)
+    return jsonify(
+        id=current_user.id,
+        email=current_user.email,
+        email_verified=current_user.email_verified,
+        roles=current_user.roles,
+    )
 
 
 @bp.route("/auth/reauth", methods=["GET", "POST"])
 @login_required
+@limited("RATELIMIT_REAUTH", failures_only=True, account=lambda: account_key(current_user.email))
 def reauth():
     form = ReauthForm()
     if not form.validate_on_submit():
         return _form_page("auth/reauth.html", form)
     if not accounts.check_password(current_user, form.password.data):
+        audit.event("authn_reauth_fail", user_id=current_user.id)
         form.password.errors.append("That password is not correct.")
         return render_template("auth/reauth.html", form=form), 401
     confirm_login()

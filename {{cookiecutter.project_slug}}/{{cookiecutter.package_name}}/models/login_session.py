@@ -31,6 +31,14 @@ class LoginSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "database" %}
+    # JWT login families (security/families_database.py): the jti of the one refresh
+    # token that may be used next, and the one it replaced, kept to tell a second tab
+    # refreshing at the same moment (within the grace window) from a replayed token.
+    refresh_jti: Mapped[str | None] = mapped_column(String(36))
+    previous_refresh_jti: Mapped[str | None] = mapped_column(String(36))
+    rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+{%- endif %}
 
     user: Mapped[User] = relationship()
 

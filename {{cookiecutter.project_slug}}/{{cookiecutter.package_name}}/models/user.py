@@ -2,10 +2,9 @@
 
 from datetime import UTC, datetime
 
-{%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
-
+{% if cookiecutter.auth_mode in ["session", "hybrid"] -%}
 from flask_login import UserMixin
-{%- endif %}
+{% endif -%}
 from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
@@ -36,10 +35,17 @@ class User({% if cookiecutter.auth_mode in ["session", "hybrid"] %}UserMixin, {%
     # "log out everywhere" and deactivation. A login made under an older version is dead.
     token_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set when the owner followed a verification (or password-reset) link: proof that
+    # the address is theirs, not just typed in.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @validates("email")
     def _store_normalised_email(self, _key: str, email: str) -> str:
         return normalise_email(email)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

@@ -23,7 +23,9 @@ def password_problem(password: str, personal: Iterable[str] = ()) -> str | None:
         return f"Use at most {config['PASSWORD_MAX_LENGTH']} characters."
     if not password.strip():
         return "A password cannot be only spaces."
-    result = zxcvbn(password, user_inputs=_personal_words(personal))
+    result = zxcvbn(
+        password, user_inputs=_personal_words(personal), max_length=config["PASSWORD_MAX_LENGTH"]
+    )
     if result["score"] < config["PASSWORD_MIN_STRENGTH"]:
         feedback = result["feedback"]
         reason = feedback.get("warning") or "This password is too easy to guess."
@@ -36,5 +38,6 @@ def _personal_words(values: Iterable[str]) -> list[str]:
     words: list[str] = []
     for value in values:
         words.append(value)
+        words.append(value.partition("@")[0])
         words.extend(part for part in value.replace("@", ".").split(".") if part)
     return words

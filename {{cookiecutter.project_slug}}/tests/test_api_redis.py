@@ -1,0 +1,83 @@
+"""The redis backend, against the real Redis: keys, their TTLs, and failing closed."""
+
+import time
+
+import jwt
+import pytest
+import redis
+
+from tests.api_client import Api
+
+
+@pytest.fixture
+def api(client, user) -> Api:
+    api = Api(client)
+    assert api.log_in().status_code == 200
+    return api
+
+
+@pytest.fixture
+def store(app, redis_prefix):
+    client = redis.Redis.from_url(app.config["REDIS_URL"], decode_responses=True)
+    yield client
+    client.close()
+
+
+def keys(store, prefix, kind) -> list[str]:
+    return list(store.scan_iter(match=f"{prefix}{kind}:*"))
+
+
+def test_login_stores_the_family_under_the_prefix_expiring_with_the_refresh_token(
+    api, store, redis_prefix
+):
+    refresh = jwt.decode(api.refresh_token, options={"verify_signature": False})
+
+    (family,) = keys(store, redis_prefix, "family")
+
+    assert store.hget(family, "current") == refresh["jti"]
+    assert abs(store.ttl(family) - (refresh["exp"] - time.time())) <= 2
+    assert keys(store, redis_prefix, "revoked") == []
+
+
+def test_logout_writes_a_revocation_that_expires_exactly_with_the_family(api, store, redis_prefix):
+    refresh = jwt.decode(api.refresh_token, options={"verify_signature": False})
+
+    api.log_out()
+
+    (revoked,) = keys(store, redis_prefix, "revoked")
+    assert store.expiretime(revoked) == refresh["exp"]
+
+
+def test_reuse_detection_writes_the_revocation_with_the_family_ttl(app, api, store, redis_prefix):
+    app.config["JWT_REFRESH_REUSE_GRACE_SECONDS"] = 0
+    first = api.refresh_token
+    api.refresh()
+
+    assert api.refresh(refresh_token=first).status_code == 401
+
+    (revoked,) = keys(store, redis_prefix, "revoked")
+    first_claims = jwt.decode(first, options={"verify_signature": False})
+    assert store.expiretime(revoked) == first_claims["exp"]
+
+
+def test_redis_down_answers_503_revocation_store_unavailable_and_logs_it(api, app, caplog):
+    app.extensions["revocation_redis"].close()
+    app.extensions["revocation_redis"] = redis.Redis.from_url(
+        "redis://127.0.0.1:1/0", socket_connect_timeout=1
+    )
+
+    response = api.get("/api/v1/auth/me")
+
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "revocation_store_unavailable"
+    assert "revocation store unavailable" in caplog.text
+
+
+def test_redis_down_refuses_login_refresh_and_logout_with_503(api, app, user):
+    app.extensions["revocation_redis"].close()
+    app.extensions["revocation_redis"] = redis.Redis.from_url(
+        "redis://127.0.0.1:1/0", socket_connect_timeout=1
+    )
+
+    assert api.refresh().status_code == 503
+    assert Api(app.test_client()).log_in().status_code == 503

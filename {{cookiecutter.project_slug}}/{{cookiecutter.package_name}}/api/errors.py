@@ -1,0 +1,47 @@
+"""How the API answers refusals: one JSON shape, stable codes."""
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from ..accounts import AccountError
+from ..security.tokens import TokenRefused
+
+# Status per AccountError code; anything else is a plain 400.
+ACCOUNT_ERROR_STATUS = {"email_taken": 409, "wrong_password": 400}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def register(bp: Blueprint) -> None:
+    bp.register_error_handler(ApiError, lambda e: json_error(e.status, e.code, e.message))
+    bp.register_error_handler(TokenRefused, lambda e: json_error(e.status, e.code, e.message))
+    bp.register_error_handler(
+        AccountError,
+        lambda e: json_error(ACCOUNT_ERROR_STATUS.get(e.code, 400), e.code, e.message),
+    )
+
+
+def json_error(status: int, code: str, message: str):
+    return jsonify(error=code, message=message), status
+
+
+def json_fields(*names: str) -> dict[str, str]:
+    """The named string fields of a JSON object body, or a 400 `invalid_request`."""
+    body: Any = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        message = "Send a JSON object (Content-Type: application/json)."
+        raise ApiError(400, "invalid_request", message)
+    values = {}
+    for name in names:
+        value = body.get(name)
+        if not isinstance(value, str) or not value:
+            raise ApiError(400, "invalid_request", f"'{name}' must be a non-empty string.")
+        values[name] = value
+    return values

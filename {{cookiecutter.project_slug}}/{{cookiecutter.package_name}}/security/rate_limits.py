@@ -1,0 +1,95 @@
+"""Rate limits on the endpoints that guess or spend: login, registration, password reset,
+verification mail and re-authentication.
+
+Each is limited twice: per client address, against one machine hammering many
+accounts, and per target account (the normalised email in the body), against a botnet
+spreading guesses for one account over many addresses. The address is
+`request.remote_addr`, which ProxyFix resolves from TRUSTED_PROXY_COUNT; the raw
+X-Forwarded-For is never read, or a client could pick a fresh "address" per request.
+
+Limits are Flask-Limiter strings in the config (RATELIMIT_LOGIN, ...). The counters
+live in RATELIMIT_STORAGE_URI: `memory://` is per process, so behind several workers
+each keeps its own count; use Redis there.
+"""
+
+from collections.abc import Callable
+
+from flask import Flask, current_app, request
+from flask_limiter import RateLimitExceeded, RequestLimit
+
+from .. import audit
+from ..errors import error_response
+from ..extensions import limiter
+from ..models.user import normalise_email
+
+
+def init_app(app: Flask) -> None:
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
+
+
+def client_ip() -> str:
+    return f"ip:{request.remote_addr or 'unknown'}"
+
+
+def account_key(email: str) -> str:
+    return f"account:{normalise_email(email)[:254]}"
+
+
+def target_account() -> str:
+    """The account a request aims at, from a form field or a JSON body named `email`."""
+    email = request.form.get("email")
+    if email is None and request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict) and isinstance(body.get("email"), str):
+            email = body["email"]
+    if email is None:
+        return client_ip()  # no account named: the address limit is all there is
+    return account_key(email)
+
+
+def limited(
+    config_key: str, *, failures_only: bool = False, account: Callable[[], str] = target_account
+) -> Callable:
+    """Limit a view by client address and by target account, at config[config_key].
+
+    `account` names the target account's key, e.g. the logged-in user for a view
+    whose form has no email field.
+
+    With `failures_only`, only responses of 400 and above count: a person who logs in
+    correctly every time is never locked out by their own successes.
+    """
+
+    def limit() -> str:
+        return current_app.config[config_key]
+
+    deduct = _is_failure if failures_only else None
+    scope = config_key.removeprefix("RATELIMIT_").lower()
+
+    def decorate(view: Callable) -> Callable:
+        for key_func, kind in ((client_ip, "ip"), (account, "account")):
+            view = limiter.limit(
+                limit,
+                key_func=key_func,
+                methods=["POST"],
+                deduct_when=deduct,
+                scope=f"{scope}-{kind}",
+                on_breach=_audit_breach,
+            )(view)
+        return view
+
+    return decorate
+
+
+def _is_failure(response) -> bool:
+    return response.status_code >= 400
+
+
+def _audit_breach(limit: RequestLimit) -> None:
+    kind = "account" if "account:" in limit.key else "ip"
+    audit.event("rate_limit_exceeded", endpoint=request.endpoint, limited_by=kind)
+
+
+def _rate_limited(error: RateLimitExceeded):
+    message = "Too many attempts. Please wait a little and try again."
+    return error_response(429, "rate_limited", message)
