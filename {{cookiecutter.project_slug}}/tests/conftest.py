@@ -112,7 +112,15 @@ def app(database_url: str{% if cookiecutter.auth_mode != "session" and cookiecut
     yield app
     with app.app_context():
         db.session.remove()
+{%- if cookiecutter.database == "postgresql" %}
+        # The tables outlive the test (creating them costs more than the test itself);
+        # their rows do not.
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+{%- else %}
         db.drop_all()
+{%- endif %}
         db.engine.dispose()
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
     app.extensions["revocation_redis"].close()

@@ -5,8 +5,14 @@ import time
 import jwt
 import pytest
 import redis
+from flask_jwt_extended import create_access_token
 
+from {{ cookiecutter.package_name }} import accounts, create_app
+from {{ cookiecutter.package_name }}.extensions import db
 from tests.api_client import Api
+from tests.conftest import PASSWORD, SECRET_KEY
+
+CLOSED_PORT = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture
@@ -81,3 +87,40 @@ def test_redis_down_refuses_login_refresh_and_logout_with_503(api, app, user):
 
     assert api.refresh().status_code == 503
     assert Api(app.test_client()).log_in().status_code == 503
+
+
+def test_an_app_whose_redis_url_is_a_closed_port_fails_closed_with_503(database_url, caplog):
+    app = create_app(
+        {
+            "APP_ENV": "testing",
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": CLOSED_PORT,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        user = accounts.register("ada@example.com", PASSWORD)
+        # A token exactly like the ones login issues (login itself needs Redis).
+        token = create_access_token(
+            str(user.id),
+            additional_claims={
+                "fam": "family",
+                "ver": user.token_version,
+                "fexp": int(time.time()) + 3600,
+                "roles": [],
+            },
+        )
+    client = Api(app.test_client())
+    try:
+        me = client.get("/api/v1/auth/me", token=token)
+        login = client.log_in()
+    finally:
+        with app.app_context():
+            db.drop_all()
+            db.engine.dispose()
+        app.extensions["revocation_redis"].close()
+
+    assert (me.status_code, me.get_json()["error"]) == (503, "revocation_store_unavailable")
+    assert (login.status_code, login.get_json()["error"]) == (503, "revocation_store_unavailable")
+    assert "revocation store unavailable" in caplog.text

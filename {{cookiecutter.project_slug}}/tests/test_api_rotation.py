@@ -1,5 +1,10 @@
 """Refresh-token rotation with reuse detection (database and redis backends)."""
+{%- if cookiecutter.database == "postgresql" %}
 
+import threading
+{%- endif %}
+
+import jwt
 import pytest
 
 from tests.api_client import Api
@@ -75,10 +80,30 @@ def test_refresh_after_logout_answers_401_token_revoked(api):
 
 
 def test_rotation_never_extends_the_login_beyond_its_refresh_lifetime(api):
-    import jwt
-
     before = jwt.decode(api.refresh_token, options={"verify_signature": False})
     api.refresh()
     after = jwt.decode(api.refresh_token, options={"verify_signature": False})
 
     assert after["exp"] == before["exp"] == before["fexp"]
+{%- if cookiecutter.database == "postgresql" %}
+
+
+def test_two_concurrent_refreshes_with_the_same_token_have_exactly_one_winner(app, api):
+    token = api.refresh_token
+    start = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def refresh() -> None:
+        client = Api(app.test_client())
+        start.wait()
+        statuses.append(client.refresh(refresh_token=token).status_code)
+
+    threads = [threading.Thread(target=refresh) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # The loser is inside the grace window: told to use the winner's tokens, login kept.
+    assert sorted(statuses) == [200, 409]
+{%- endif %}

@@ -183,8 +183,8 @@ def test_two_apps_keep_their_own_config_and_database(app, tmp_path):
         ("sqlite:////var/lib/app/app.sqlite3", "sqlite:////var/lib/app/app.sqlite3"),
     ],
 )
-def test_database_url_is_pointed_at_psycopg(given, expected, tmp_path):
-    settings = environment_settings({"DATABASE_URL": given}, str(tmp_path))
+def test_database_url_is_pointed_at_psycopg(given, expected):
+    settings = environment_settings({"DATABASE_URL": given})
     assert settings["SQLALCHEMY_DATABASE_URI"] == expected
 
 
@@ -208,6 +208,13 @@ def test_default_database_is_a_file_in_the_instance_folder():
     path = url.removeprefix("sqlite:///")
     assert os.path.dirname(path) == app.instance_path
     assert path.endswith(".sqlite3")
+
+
+def test_testing_config_keeps_its_own_database(monkeypatch):
+    # Never the developer's database file: the test suite creates and drops tables.
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"APP_ENV": "testing"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == TestingConfig.SQLALCHEMY_DATABASE_URI
 
 
 def test_trusted_proxy_count_is_read_from_the_environment(monkeypatch):
