@@ -27,6 +27,11 @@ SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
 {%- if cookiecutter.auth_mode != "session" %}
 # For tests that build a development or production app (testing has its own key).
 JWT_SECRET_KEY = "test-only-jwt-signing-key-9876543210-zyxwvutsrqponmlkjihgfedcba"
+# Secrets every environment but testing needs from outside, as a deployment sets them.
+REQUIRED_ENVIRONMENT = {"JWT_SECRET_KEY": JWT_SECRET_KEY}
+{%- else %}
+# Secrets every environment but testing needs from outside, as a deployment sets them.
+REQUIRED_ENVIRONMENT: dict[str, str] = {}
 {%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
 

@@ -7,7 +7,7 @@ import pytest
 from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.config import TestingConfig, environment_settings
 from {{ cookiecutter.package_name }}.extensions import db
-from tests.conftest import PASSWORD, SECRET_KEY
+from tests.conftest import PASSWORD, REQUIRED_ENVIRONMENT, SECRET_KEY
 
 OTHER_SECRET_KEY = "another-test-secret-key-zyxwvutsrqponmlkjihgfedcba9876543210"
 # What production needs besides the secret key: where links point, and who sends mail.
@@ -32,6 +32,8 @@ def clean_environment(monkeypatch):
         "MAIL_DEFAULT_SENDER",
     ):
         monkeypatch.delenv(name, raising=False)
+    for name, value in REQUIRED_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
 
 
 def production_app(**changes):
