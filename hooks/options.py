@@ -17,14 +17,14 @@ from pathlib import Path
 
 # The choice questions, in cookiecutter.json order; the first option is the default.
 CHOICES: dict[str, tuple[str, ...]] = {
-    "auth_mode": ("session", "hybrid", "jwt_header", "jwt_cookie"),
+    "auth_mode": ("hybrid", "session", "jwt_header", "jwt_cookie"),
     "jwt_blocklist": ("database", "redis", "none"),
     "database": ("sqlite", "postgresql"),
     "password_hash": ("argon2", "scrypt"),
 }
 
 # Offered in the prompt, but only these are implemented so far.
-AVAILABLE_AUTH_MODES = frozenset({"session", "jwt_header", "jwt_cookie"})
+AVAILABLE_AUTH_MODES = frozenset({"hybrid", "session", "jwt_header", "jwt_cookie"})
 
 JWT_MODES = frozenset({"jwt_header", "jwt_cookie"})
 
@@ -126,6 +126,47 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
             "tests/test_api_redis.py",
             "tests/test_api_header.py",
             "tests/test_api_cookie.py",
+            "tests/test_api_password_reset.py",
+            "tests/test_api_email_verification.py",
+            "tests/test_api_notes.py",
+            "tests/test_api_rate_limits.py",
+            "tests/test_api_audit.py",
+        ),
+    ),
+    # Hybrid: operators use the /admin panel, customers the JSON API. No customer pages
+    # (auth/, notes/, their dashboard and nav) and none of the tests that drive them.
+    (
+        {"auth_mode": frozenset({"hybrid"})},
+        (
+            "{package_name}/auth",
+            "{package_name}/templates/auth",
+            "{package_name}/templates/dashboard.html",
+            "{package_name}/templates/_nav.html",
+            "{package_name}/notes",
+            "{package_name}/templates/notes",
+            "tests/session_client.py",
+            "tests/test_session_auth.py",
+            "tests/test_session_logout.py",
+            "tests/test_session_redirects.py",
+            "tests/test_session_cost.py",
+            "tests/test_session_baseline.py",
+            "tests/test_session_email_verification.py",
+            "tests/test_session_headers.py",
+            "tests/test_session_notes.py",
+            "tests/test_session_password_reset.py",
+            "tests/test_session_rate_limits.py",
+        ),
+    ),
+    # The admin panel and what keeps its two worlds apart exist only in hybrid mode.
+    (
+        {"auth_mode": frozenset({"session"}) | JWT_MODES},
+        (
+            "{package_name}/admin",
+            "{package_name}/templates/admin",
+            "{package_name}/security/worlds.py",
+            "tests/admin_client.py",
+            "tests/test_hybrid_admin.py",
+            "tests/test_hybrid_worlds.py",
         ),
     ),
     # Transport: the cookie demo page and cookie tests only in cookie mode, and the
@@ -275,6 +316,7 @@ def prune(project_dir: Path, answers: dict) -> list[str]:
 
 # What to open once the dev server runs, per mode (added as modes become available).
 FIRST_PAGE = {
+    "hybrid": "then open http://127.0.0.1:5000/admin/login",
     "session": "then open http://127.0.0.1:5000/auth/login",
     "jwt_header": "then POST JSON to http://127.0.0.1:5000/api/v1/auth/login",
     "jwt_cookie": "then open http://127.0.0.1:5000/demo/",

@@ -31,7 +31,11 @@ from support import (
 )
 
 COMBINATIONS = combination_params()
-SESSION = combination_params([c for c in options.combinations() if c["auth_mode"] == "session"])
+# The modes with a login page, and where it is.
+LOGIN_PAGE = {"session": "/auth/login", "hybrid": "/admin/login"}
+WITH_LOGIN_PAGE = combination_params(
+    [c for c in options.combinations() if c["auth_mode"] in LOGIN_PAGE]
+)
 
 # Packages that only the JWT modes may depend on.
 JWT_ONLY_DEPENDENCIES = ("flask-jwt-extended", "pyjwt", "redis")
@@ -142,7 +146,7 @@ def test_bake_migrations_match_models(bakery, working_copy, combination, tmp_pat
         assert "No new upgrade operations detected" in check.stdout + check.stderr
 
 
-@pytest.mark.parametrize("combination", SESSION)
+@pytest.mark.parametrize("combination", WITH_LOGIN_PAGE)
 def test_bake_dev_server_serves_login_page(bakery, working_copy, combination, tmp_path):
     project = working_copy(combination)
     package = _package(bakery, combination)
@@ -161,7 +165,8 @@ def test_bake_dev_server_serves_login_page(bakery, working_copy, combination, tm
                 stderr=subprocess.STDOUT,
             )
         try:
-            status, body = _get_when_up(f"http://127.0.0.1:{port}/auth/login", server)
+            page = LOGIN_PAGE[combination["auth_mode"]]
+            status, body = _get_when_up(f"http://127.0.0.1:{port}{page}", server)
         finally:
             server.terminate()
             try:

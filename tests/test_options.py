@@ -151,16 +151,49 @@ def test_every_prune_path_exists_in_the_template():
 
 
 def test_session_keeps_its_pages():
-    pruned = options.paths_to_prune(default_answers())
+    pruned = options.paths_to_prune(default_answers(auth_mode="session"))
     for page in ("my_flask_service/auth", "my_flask_service/templates/auth"):
         assert page not in pruned
 
 
 def test_inapplicable_answers_do_not_change_what_is_pruned():
-    session = default_answers()
+    session = default_answers(auth_mode="session")
     for blocklist in options.CHOICES["jwt_blocklist"]:
         answers = {**session, "jwt_blocklist": blocklist}
         assert options.paths_to_prune(answers) == options.paths_to_prune(session)
+
+
+def test_hybrid_is_the_default_and_keeps_only_what_it_uses():
+    answers = default_answers()
+    assert answers["auth_mode"] == "hybrid"
+    pruned = options.paths_to_prune(answers)
+    for gone in (
+        "my_flask_service/auth",
+        "my_flask_service/notes",
+        "my_flask_service/demo",
+        "my_flask_service/api/cookie_transport.py",
+        "my_flask_service/templates/dashboard.html",
+        "tests/session_client.py",
+    ):
+        assert gone in pruned
+    for kept in (
+        "my_flask_service/admin",
+        "my_flask_service/security/worlds.py",
+        "my_flask_service/security/login_sessions.py",
+        "my_flask_service/models/login_session.py",
+        "my_flask_service/api/header_transport.py",
+        "tests/test_hybrid_worlds.py",
+    ):
+        assert kept not in pruned
+    assert "then open http://127.0.0.1:5000/admin/login" in options.summary(answers)
+
+
+@pytest.mark.parametrize("mode", ["session", "jwt_header", "jwt_cookie"])
+def test_other_modes_never_get_the_admin_panel(mode):
+    pruned = options.paths_to_prune(default_answers(auth_mode=mode))
+    assert "my_flask_service/admin" in pruned
+    assert "my_flask_service/templates/admin" in pruned
+    assert "tests/test_hybrid_admin.py" in pruned
 
 
 def test_jwt_modes_prune_session_pages():
@@ -196,7 +229,7 @@ def test_prune_removes_files_and_directories(tmp_path):
 
 
 def test_summary_for_session():
-    text = options.summary(default_answers())
+    text = options.summary(default_answers(auth_mode="session"))
     lines = text.splitlines()
     assert "auth_mode: session" in text
     assert "database: sqlite" in text

@@ -61,6 +61,13 @@ class Api:
             headers.update(self.csrf("csrf_access_token"))
         return self.client.post(path, json=json, headers=headers)
 
+    def send(self, method: str, path: str, json: dict | None = None):
+        """Any method with the access token (and, for cookies, the csrf header)."""
+        headers = self._access_headers(None)
+        if self.cookies:
+            headers.update(self.csrf("csrf_access_token"))
+        return self.client.open(path, method=method, json=json, headers=headers)
+
     def use_access_token(self, token: str) -> None:
         """Send `token` (e.g. a forged one) as the access token from now on."""
         self.access_token = token

@@ -161,6 +161,27 @@ def user(make_user) -> User:
     return make_user()
 
 
+{% if cookiecutter.auth_mode == "hybrid" -%}
+@pytest.fixture
+def admin(make_user) -> User:
+    """An operator: holds the `admin` role the /admin panel requires."""
+    from tests.admin_client import ADMIN_EMAIL
+
+    return make_user(ADMIN_EMAIL, roles=("admin",))
+
+
+@pytest.fixture
+def admin_client(app, admin):
+    """A browser logged into /admin as `admin`, with a fresh login."""
+    from tests.admin_client import log_in
+
+    client = app.test_client()
+    response = log_in(client)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+{% endif -%}
 @pytest.fixture
 def fetch_user(app):
     """Read a user's current row, as the next request would see it."""

@@ -52,14 +52,14 @@ def test_register_with_bad_input_answers_400_and_creates_nothing(api, fetch_user
     assert fetch_user("ada@example.com") is None
 
 
-def test_a_form_encoded_body_answers_400_json_not_500(api):
+def test_a_form_encoded_body_answers_415_json_not_500(api):
     response = api.client.post(
         "/api/v1/auth/login", data={"email": "ada@example.com", "password": PASSWORD}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 415
     assert response.is_json
-    assert response.get_json()["error"] == "invalid_request"
+    assert response.get_json()["error"] == "unsupported_media_type"
 
 
 def test_broken_json_answers_400_invalid_request(api):
@@ -109,7 +109,12 @@ def test_login_then_me_answers_id_email_and_roles(api, user):
     response = api.get("/api/v1/auth/me")
 
     assert response.status_code == 200
-    assert response.get_json() == {"id": user.id, "email": "ada@example.com", "roles": []}
+    assert response.get_json() == {
+        "id": user.id,
+        "email": "ada@example.com",
+        "email_verified": False,
+        "roles": [],
+    }
     assert response.headers["Cache-Control"] == "no-store"
 
 

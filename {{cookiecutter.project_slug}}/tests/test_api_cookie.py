@@ -1,11 +1,12 @@
 """Cookie transport: HttpOnly token cookies, double-submit CSRF, logout, the demo page."""
 
 import time
+from pathlib import Path
 
 import jwt
 import pytest
 
-from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }} import create_app, demo
 from tests.api_client import REFRESH_COOKIE_PATH, Api
 from tests.conftest import SECRET_KEY
 from tests.test_config import PRODUCTION_SERVICES
@@ -160,3 +161,13 @@ def test_the_demo_page_is_served_in_development_without_inline_script(tmp_path):
     assert "X-CSRF-TOKEN" in js
     page.close()
     script.close()
+
+
+def test_the_demo_client_keeps_no_token_in_web_storage():
+    # Web storage is readable by any script an XSS bug injects; HttpOnly cookies are not.
+    folder = Path(demo.__file__).parent
+    for name in ("demo.js", "index.html"):
+        text = (folder / name).read_text()
+        assert "localStorage" not in text
+        assert "sessionStorage" not in text
+        assert "access_token_cookie" not in text  # never read (it could not be: HttpOnly)

@@ -7,12 +7,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import {% if cookiecutter.auth_mode == "session" %}audit, auth, {% else %}api, audit, {% endif %}cli{% if cookiecutter.auth_mode == "jwt_cookie" %}, demo{% endif %}, mail{% if cookiecutter.auth_mode == "session" %}, notes{% endif %}
+from . import {% if cookiecutter.auth_mode == "hybrid" %}admin, {% endif %}{% if cookiecutter.auth_mode == "session" %}audit, auth, {% else %}api, audit, {% endif %}cli{% if cookiecutter.auth_mode == "jwt_cookie" %}, demo{% endif %}, mail{% if cookiecutter.auth_mode == "session" %}, notes{% endif %}
 from .config import CONFIGS, check_production_config, default_database_url, environment_settings
 from .errors import register_error_handlers
 from .extensions import db, migrate
 from .models import note  # noqa: F401  (registers the notes table for migrations)
-from .security import headers, {% if cookiecutter.auth_mode in ["session", "hybrid"] %}login_sessions, {% endif %}passwords, rate_limits{% if cookiecutter.auth_mode != "session" %}, tokens{% endif %}
+from .security import headers, {% if cookiecutter.auth_mode in ["session", "hybrid"] %}login_sessions, {% endif %}passwords, rate_limits{% if cookiecutter.auth_mode != "session" %}, tokens{% endif %}{% if cookiecutter.auth_mode == "hybrid" %}, worlds{% endif %}
 
 
 def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -68,6 +68,11 @@ def register_blueprints(app: Flask) -> None:
 {%- if cookiecutter.auth_mode == "session" %}
     app.register_blueprint(auth.bp)
     app.register_blueprint(notes.bp)
+{%- elif cookiecutter.auth_mode == "hybrid" %}
+    # Operators' pages on sessions, customers' JSON API on bearer tokens (security/worlds.py).
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
+    worlds.keep_apart(app)
 {%- else %}
     app.register_blueprint(api.bp)
 {%- endif %}

@@ -130,6 +130,23 @@ def grant_admin(user: User) -> None:
         audit.event("authz_role_granted", user_id=user.id, role=ADMIN)
 
 
+def revoke_admin(user: User) -> None:
+    # No token_version bump: the admin gates re-read roles from the user row on every
+    # request, so the demotion applies at once without ending the user's other logins.
+    if user.has_role(ADMIN):
+        user.roles = [role for role in user.roles if role != ADMIN]
+        db.session.commit()
+        audit.event("authz_role_revoked", user_id=user.id, role=ADMIN)
+
+
+def reactivate(user: User) -> None:
+    # Logins ended by the deactivation stay ended (their token_version is gone).
+    if not user.active:
+        user.active = True
+        db.session.commit()
+        audit.event("user_reactivated", user_id=user.id)
+
+
 def _check_password(password: str, email: str) -> None:
     problem = password_problem(password, personal=[email])
     if problem:

@@ -53,6 +53,12 @@ class BaseConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
+{%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
+    # Where security/login_sessions.py sends a browser that must log in, or confirm its
+    # password for a sensitive action (the `next` parameter brings it back).
+    LOGIN_VIEW = "{{ 'admin.login' if cookiecutter.auth_mode == 'hybrid' else 'auth.login' }}"
+    REAUTH_VIEW = "{{ 'admin.reauth' if cookiecutter.auth_mode == 'hybrid' else 'auth.reauth' }}"
+{%- endif %}
 
     PASSWORD_HASH = "{{ cookiecutter.password_hash }}"  # noqa: S105 (an algorithm, not a secret)
     # argon2id, RFC 9106 "low memory" profile: above OWASP's floor (m=19 MiB, t=2, p=1).
@@ -77,13 +83,23 @@ class BaseConfig:
     HSTS_ENABLED = False
 
     # Flask-Limiter strings, applied per client address AND per target account.
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+    # None: count in the Redis at REDIS_URL (security/rate_limits.py), shared by every
+    # worker, so N workers do not grant an attacker N times the limit.
+    RATELIMIT_STORAGE_URI: str | None = None
+{%- else %}
     # memory:// counts per process: behind several workers, use redis://host:6379/0.
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI: str | None = "memory://"
+{%- endif %}
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_REGISTER = "10 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a secret)
     RATELIMIT_VERIFY_RESEND = "5 per hour"
     RATELIMIT_REAUTH = "10 per minute;50 per hour"
+{%- if cookiecutter.auth_mode != "session" %}
+    # A client refreshes once per access-token lifetime; more is a stolen-token flood.
+    RATELIMIT_REFRESH = "30 per minute"
+{%- endif %}
 
     # Where links in emails point. Never taken from the request's Host header, which
     # the client controls (a poisoned reset link would carry the token to an attacker).
@@ -181,6 +197,11 @@ class TestingConfig(BaseConfig):
     RATELIMIT_PASSWORD_RESET = "3 per minute"  # noqa: S105
     RATELIMIT_VERIFY_RESEND = "3 per minute"
     RATELIMIT_REAUTH = "5 per minute"
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+    # Each app gets a fresh in-memory count, so tests cannot exhaust each other's limits;
+    # tests/test_api_rate_limits.py proves that unset, the counters live in Redis.
+    RATELIMIT_STORAGE_URI = "memory://"
+{%- endif %}
 {%- if cookiecutter.auth_mode != "session" %}
     # Explicit, so tests never fall back to SECRET_KEY; 32+ bytes, so PyJWT does not warn.
     # Development and production refuse to start without a key of their own.
@@ -299,6 +320,7 @@ _TEXT_SETTINGS = (
     "RATELIMIT_PASSWORD_RESET",
     "RATELIMIT_VERIFY_RESEND",
     "RATELIMIT_REAUTH",
+    "RATELIMIT_REFRESH",
 )
 _FLAG_SETTINGS = ("MAIL_USE_TLS", "REQUIRE_VERIFIED_EMAIL")
 

@@ -1,4 +1,6 @@
-"""The JSON API under /api/v1: accounts and tokens (auth), and the operators' endpoints (admin).
+"""The JSON API under /api/v1: accounts and tokens (auth), password reset and email
+verification (recovery), the owned-resource example (notes) and the operators' endpoints
+(admin).
 
 Every answer is JSON, errors included ({"error": code, "message": text}), and none may
 be cached: they carry tokens or personal data.
@@ -7,10 +9,12 @@ be cached: they carry tokens or personal data.
 from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from . import admin, auth, errors
+from . import admin, auth, errors, notes, recovery
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_blueprint(auth.bp)
+bp.register_blueprint(recovery.bp)
+bp.register_blueprint(notes.bp)
 bp.register_blueprint(admin.bp)
 errors.register(bp)
 

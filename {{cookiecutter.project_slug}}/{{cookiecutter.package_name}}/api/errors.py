@@ -8,7 +8,9 @@ from ..accounts import AccountError
 from ..security.tokens import TokenRefused
 
 # Status per AccountError code; anything else is a plain 400.
-ACCOUNT_ERROR_STATUS = {"email_taken": 409, "wrong_password": 400}
+# email_not_verified comes only after a correct password, so it reveals nothing to a
+# guesser; 403 tells the client "right person, not allowed yet".
+ACCOUNT_ERROR_STATUS = {"email_taken": 409, "wrong_password": 400, "email_not_verified": 403}
 
 
 class ApiError(Exception):
@@ -32,12 +34,20 @@ def json_error(status: int, code: str, message: str):
     return jsonify(error=code, message=message), status
 
 
-def json_fields(*names: str) -> dict[str, str]:
-    """The named string fields of a JSON object body, or a 400 `invalid_request`."""
+def json_object() -> dict[str, Any]:
+    """The request's JSON object body: 415 if it is not JSON at all, 400 if not an object."""
+    if not request.is_json:
+        message = "Send a JSON object (Content-Type: application/json)."
+        raise ApiError(415, "unsupported_media_type", message)
     body: Any = request.get_json(silent=True)
     if not isinstance(body, dict):
-        message = "Send a JSON object (Content-Type: application/json)."
-        raise ApiError(400, "invalid_request", message)
+        raise ApiError(400, "invalid_request", "Send a JSON object.")
+    return body
+
+
+def json_fields(*names: str) -> dict[str, str]:
+    """The named string fields of a JSON object body, or a 400 `invalid_request`."""
+    body = json_object()
     values = {}
     for name in names:
         value = body.get(name)

@@ -86,6 +86,11 @@ def load_user(token: str) -> User | None:
             LoginSession.expires_at > now,
             LoginSession.token_version == User.token_version,
             User.active.is_(True),
+{%- if cookiecutter.auth_mode == "hybrid" and cookiecutter.jwt_blocklist == "database" %}
+            # The API's token families share this table; their rows always hold a
+            # refresh jti. A family id is never a browser login, whatever cookie names it.
+            LoginSession.refresh_jti.is_(None),
+{%- endif %}
         )
     )
     if record is None:
@@ -133,13 +138,13 @@ def _bind_restored_session(_app: Flask, user: User) -> None:
 def _unauthorized():
     if wants_json():
         return jsonify(error="login_required", message="Log in to continue."), 401
-    return redirect(_with_next("auth.login"))
+    return redirect(_with_next(current_app.config["LOGIN_VIEW"]))
 
 
 def _needs_fresh_login():
     if wants_json():
         return jsonify(error="fresh_login_required", message="Confirm your password."), 401
-    return redirect(_with_next("auth.reauth"))
+    return redirect(_with_next(current_app.config["REAUTH_VIEW"]))
 
 
 def _with_next(endpoint: str) -> str:

@@ -1,5 +1,5 @@
 """Rate limits on the endpoints that guess or spend: login, registration, password reset,
-verification mail and re-authentication.
+verification mail, re-authentication and (JSON API) token refresh.
 
 Each is limited twice: per client address, against one machine hammering many
 accounts, and per target account (the normalised email in the body), against a botnet
@@ -9,7 +9,8 @@ X-Forwarded-For is never read, or a client could pick a fresh "address" per requ
 
 Limits are Flask-Limiter strings in the config (RATELIMIT_LOGIN, ...). The counters
 live in RATELIMIT_STORAGE_URI: `memory://` is per process, so behind several workers
-each keeps its own count; use Redis there.
+each keeps its own count; use Redis there. Left unset, it is REDIS_URL when the app has
+one (the Redis revocation backend), else `memory://`.
 """
 
 from collections.abc import Callable
@@ -24,6 +25,9 @@ from ..models.user import normalise_email
 
 
 def init_app(app: Flask) -> None:
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        # Unset: the Redis the bake already uses, else per-process memory.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
 

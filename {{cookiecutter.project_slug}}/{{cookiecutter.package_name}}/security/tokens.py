@@ -18,6 +18,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token
 from flask_jwt_extended.exceptions import CSRFError, UserClaimsVerificationError, WrongTokenError
 from jwt import PyJWTError
 
+from .. import audit
 from ..config import check_jwt_config
 from ..extensions import jwt
 from ..models.user import User
@@ -97,6 +98,7 @@ def refresh(claims: dict[str, Any], user: User) -> TokenPair:
     ends_at = datetime.fromtimestamp(claims["fexp"], UTC)
     family_claims = _family_claims(user, claims["fam"], ends_at)
     if not ROTATES:
+        audit.event("authn_token_refresh", user_id=user.id)
         return _pair(user, family_claims, ends_at, None, fresh=False)
     next_jti = str(uuid.uuid4())
     grace = current_app.config["JWT_REFRESH_REUSE_GRACE_SECONDS"]
@@ -108,10 +110,12 @@ def refresh(claims: dict[str, Any], user: User) -> TokenPair:
             "This refresh token was exchanged a moment ago; use the tokens that answer gave.",
         )
     if outcome != families.ROTATED:
-        current_app.logger.warning(
-            "refresh token reuse or dead family for user %s: login family revoked", user.id
-        )
+        # A rotated refresh token came back (or one of an ended login): a thief or the
+        # victim holds a copy and we cannot tell which, so families.rotate revoked the
+        # whole login. Recorded for incident response: reuse is the theft signal.
+        audit.event("authn_refresh_token_reuse", user_id=user.id, family_revoked=True)
         raise TokenRefused(401, "token_revoked", _REVOKED)
+    audit.event("authn_token_refresh", user_id=user.id)
     return _pair(user, family_claims, ends_at, next_jti, fresh=False)
 
 
