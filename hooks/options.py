@@ -23,9 +23,6 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "password_hash": ("argon2", "scrypt"),
 }
 
-# Offered in the prompt, but only these are implemented so far.
-AVAILABLE_AUTH_MODES = frozenset({"hybrid", "session", "jwt_header", "jwt_cookie"})
-
 JWT_MODES = frozenset({"jwt_header", "jwt_cookie"})
 
 # Top-level modules the baked project imports (or its tooling treats as its own):
@@ -233,9 +230,6 @@ def _choice_problem(answers: dict) -> str | None:
         value = answers.get(question)
         if value not in options:
             return f"{question}: {value!r} is not one of {', '.join(options)}"
-    if answers["auth_mode"] not in AVAILABLE_AUTH_MODES:
-        available = ", ".join(m for m in CHOICES["auth_mode"] if m in AVAILABLE_AUTH_MODES)
-        return f"auth_mode: {answers['auth_mode']!r} is not available yet (available: {available})"
     return None
 
 
@@ -263,7 +257,7 @@ def combination_id(combination: dict) -> str:
 
 
 def combinations() -> list[dict[str, str]]:
-    """Every valid, available, distinct set of choice answers, in CHOICES order."""
+    """Every valid, distinct set of choice answers, in CHOICES order."""
     found: dict[str, dict[str, str]] = {}
     for values in itertools.product(*CHOICES.values()):
         combination = dict(zip(CHOICES, values, strict=True))
@@ -314,7 +308,7 @@ def prune(project_dir: Path, answers: dict) -> list[str]:
     return removed
 
 
-# What to open once the dev server runs, per mode (added as modes become available).
+# What to open once the dev server runs, per mode.
 FIRST_PAGE = {
     "hybrid": "then open http://127.0.0.1:5000/admin/login",
     "session": "then open http://127.0.0.1:5000/auth/login",

@@ -56,15 +56,6 @@ REJECTIONS = [
     pytest.param({"author_email": "me@localhost"}, "author_email", id="author_email-no-dot"),
     pytest.param({"database": "mysql"}, "database", id="choice-unknown"),
 ]
-# Modes offered at the prompt but not implemented yet: choosing one is refused too.
-UNAVAILABLE_AUTH_MODES = [
-    m for m in options.CHOICES["auth_mode"] if m not in options.AVAILABLE_AUTH_MODES
-]
-REJECTIONS += [
-    pytest.param({"auth_mode": m}, "auth_mode", id=f"auth_mode-unavailable-{m}")
-    for m in UNAVAILABLE_AUTH_MODES
-]
-
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"

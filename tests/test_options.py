@@ -12,7 +12,6 @@ from support import (
     COOKIECUTTER_JSON,
     REJECTIONS,
     TEMPLATE_PROJECT,
-    UNAVAILABLE_AUTH_MODES,
     default_answers,
 )
 
@@ -28,15 +27,6 @@ def test_validate_rejects(overrides, field):
     assert problem is not None
     assert problem.startswith(f"{field}: {answers[field]!r} ")
     assert "\n" not in problem
-
-
-@pytest.mark.parametrize("mode", UNAVAILABLE_AUTH_MODES)
-def test_unavailable_mode_message(mode):
-    problem = options.validate(default_answers(auth_mode=mode))
-    available = ", ".join(
-        m for m in options.CHOICES["auth_mode"] if m in options.AVAILABLE_AUTH_MODES
-    )
-    assert problem == f"auth_mode: {mode!r} is not available yet (available: {available})"
 
 
 @pytest.mark.parametrize(
@@ -84,11 +74,6 @@ def test_no_secret_defaults():
     assert not [k for k in template if re.search(r"secret|token|(^|_)key$|salt", k.lower())]
 
 
-def test_available_modes_are_offered():
-    assert set(options.CHOICES["auth_mode"]) >= options.AVAILABLE_AUTH_MODES
-    assert options.CHOICES["auth_mode"][0] in options.AVAILABLE_AUTH_MODES
-
-
 def test_jwt_blocklist_does_not_apply_to_session():
     assert not options.applies("jwt_blocklist", {"auth_mode": "session"})
     for mode in ("hybrid", "jwt_header", "jwt_cookie"):
@@ -103,7 +88,6 @@ def test_combinations_are_valid_distinct_and_named():
     assert len(ids) == len(set(ids))
     for combo in combos:
         assert options.validate({**default_answers(), **combo}) is None
-        assert combo["auth_mode"] in options.AVAILABLE_AUTH_MODES
 
 
 def test_session_combinations_bake_the_default_blocklist():
@@ -127,8 +111,7 @@ def test_combination_id_of_a_jwt_mode():
     assert options.combination_id(combo) == "jwt_cookie-redis-sqlite-argon2"
 
 
-def test_combinations_grow_with_available_modes(monkeypatch):
-    monkeypatch.setattr(options, "AVAILABLE_AUTH_MODES", frozenset(options.CHOICES["auth_mode"]))
+def test_every_mode_is_baked_with_every_answer_that_applies_to_it():
     # session: 2 databases x 2 hashes; each JWT-bearing mode: 3 blocklists x 2 x 2.
     assert len(options.combinations()) == 4 + 3 * 12
 
