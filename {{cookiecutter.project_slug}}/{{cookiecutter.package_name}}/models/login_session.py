@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import DateTime, ForeignKey, String, delete, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -53,3 +53,27 @@ class LoginSession(db.Model):
             expires_at=utcnow() + lifetime,
         )
         return record, token
+
+
+def delete_dead_logins() -> int:
+    """Delete the rows that can never be used again; return how many went.
+
+    Expired, revoked, and made under an older token_version of their user (a password
+    change, "log out everywhere" or deactivation since). Run it daily, e.g. from cron.
+    """
+    outdated_version = (
+        select(User.id)
+        .where(User.id == LoginSession.user_id, User.token_version != LoginSession.token_version)
+        .exists()
+    )
+    result = db.session.execute(
+        delete(LoginSession).where(
+            or_(
+                LoginSession.expires_at <= utcnow(),
+                LoginSession.revoked_at.is_not(None),
+                outdated_version,
+            )
+        )
+    )
+    db.session.commit()
+    return result.rowcount

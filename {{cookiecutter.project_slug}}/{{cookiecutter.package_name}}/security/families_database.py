@@ -11,11 +11,11 @@ from typing import Any
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
-from ..models.login_session import LoginSession, hash_token
+from ..models.login_session import LoginSession, delete_dead_logins, hash_token
 from ..models.user import User, utcnow
 
 # Whether refresh tokens are rotated (and reuse detected) with this backend.
@@ -116,20 +116,5 @@ def revoke(claims: dict[str, Any]) -> None:
 
 @tokens_cli.command("prune")
 def prune_families() -> None:
-    """Delete families that can never be used again (run it daily, e.g. from cron)."""
-    outdated_version = (
-        select(User.id)
-        .where(User.id == LoginSession.user_id, User.token_version != LoginSession.token_version)
-        .exists()
-    )
-    result = db.session.execute(
-        delete(LoginSession).where(
-            or_(
-                LoginSession.expires_at <= utcnow(),
-                LoginSession.revoked_at.is_not(None),
-                outdated_version,
-            )
-        )
-    )
-    db.session.commit()
-    click.echo(f"Deleted {result.rowcount} token families.")
+    """Delete token families that can never be used again (run it daily, e.g. from cron)."""
+    click.echo(f"Deleted {delete_dead_logins()} token families.")

@@ -14,13 +14,13 @@ from flask import Flask, current_app, jsonify, redirect, request, session, url_f
 from flask.cli import AppGroup
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
 from ..errors import error_response
 from ..extensions import csrf, db, login_manager
 from ..http import wants_json
-from ..models.login_session import LoginSession, hash_token
+from ..models.login_session import LoginSession, delete_dead_logins, hash_token
 from ..models.user import User, utcnow
 
 
@@ -105,22 +105,7 @@ logins_cli = AppGroup("logins", help="Maintain the table of login records.")
 @logins_cli.command("prune")
 def prune_logins() -> None:
     """Delete login records that can never be used again (run it daily, e.g. from cron)."""
-    outdated_version = (
-        select(User.id)
-        .where(User.id == LoginSession.user_id, User.token_version != LoginSession.token_version)
-        .exists()
-    )
-    result = db.session.execute(
-        delete(LoginSession).where(
-            or_(
-                LoginSession.expires_at <= utcnow(),
-                LoginSession.revoked_at.is_not(None),
-                outdated_version,
-            )
-        )
-    )
-    db.session.commit()
-    click.echo(f"Deleted {result.rowcount} login records.")
+    click.echo(f"Deleted {delete_dead_logins()} login records.")
 
 
 def _session_identifier() -> str:
