@@ -240,6 +240,8 @@ def test_actions_change_the_account_and_are_audited(admin_client, admin, user, f
 
 def test_an_action_on_a_missing_user_is_404(admin_client):
     assert post_form(admin_client, "/admin/users/999999/deactivate").status_code == 404
+    # Too large to be a row id: refused by the route, not passed to the database.
+    assert post_form(admin_client, f"/admin/users/{2**70}/deactivate").status_code == 404
 
 
 def test_change_password_needs_a_fresh_login_and_keeps_this_one(app, admin_client, admin):

@@ -11,6 +11,7 @@ from . import {% if cookiecutter.auth_mode == "hybrid" %}admin, {% endif %}{% if
 from .config import CONFIGS, check_production_config, default_database_url, environment_settings
 from .errors import register_error_handlers
 from .extensions import db, migrate
+from .http import RowIdConverter
 from .models import note  # noqa: F401  (registers the notes table for migrations)
 from .security import headers, {% if cookiecutter.auth_mode in ["session", "hybrid"] %}login_sessions, {% endif %}passwords, rate_limits{% if cookiecutter.auth_mode != "session" %}, tokens{% endif %}{% if cookiecutter.auth_mode == "hybrid" %}, worlds{% endif %}
 
@@ -65,6 +66,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["id"] = RowIdConverter
 {%- if cookiecutter.auth_mode == "session" %}
     app.register_blueprint(auth.bp)
     app.register_blueprint(notes.bp)

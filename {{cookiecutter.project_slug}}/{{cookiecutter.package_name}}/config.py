@@ -104,6 +104,12 @@ class BaseConfig:
     # Where links in emails point. Never taken from the request's Host header, which
     # the client controls (a poisoned reset link would carry the token to an attacker).
     PUBLIC_BASE_URL: str | None = None
+{%- if cookiecutter.auth_mode == "session" %}
+    # Pages this app serves (auth/recovery.py).
+{%- else %}
+    # Pages of your client app at PUBLIC_BASE_URL; they POST the `token` query parameter
+    # to /api/v1/auth/password-reset/confirm or /api/v1/auth/verify-email.
+{%- endif %}
     PASSWORD_RESET_PATH = "/auth/reset-password"  # noqa: S105 (a path)
     EMAIL_VERIFICATION_PATH = "/auth/verify-email"
     PASSWORD_RESET_MAX_AGE = 3600  # seconds

@@ -156,7 +156,7 @@ def users():
     return render_template("admin/users.html", users=found, q=query)
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 @admin_required(fresh=True)
 def deactivate(user_id: int):
     user = _target(user_id)
@@ -166,7 +166,7 @@ def deactivate(user_id: int):
     return _done("deactivate", user, f"Deactivated {user.email}; all their logins have ended.")
 
 
-@bp.post("/users/<int:user_id>/reactivate")
+@bp.post("/users/<id:user_id>/reactivate")
 @admin_required(fresh=True)
 def reactivate(user_id: int):
     user = _target(user_id)
@@ -174,7 +174,7 @@ def reactivate(user_id: int):
     return _done("reactivate", user, f"Reactivated {user.email}.")
 
 
-@bp.post("/users/<int:user_id>/grant-admin")
+@bp.post("/users/<id:user_id>/grant-admin")
 @admin_required(fresh=True)
 def grant_admin(user_id: int):
     user = _target(user_id)
@@ -182,7 +182,7 @@ def grant_admin(user_id: int):
     return _done("grant_admin", user, f"{user.email} is now an admin.")
 
 
-@bp.post("/users/<int:user_id>/revoke-admin")
+@bp.post("/users/<id:user_id>/revoke-admin")
 @admin_required(fresh=True)
 def revoke_admin(user_id: int):
     user = _target(user_id)
@@ -192,7 +192,7 @@ def revoke_admin(user_id: int):
     return _done("revoke_admin", user, f"{user.email} is no longer an admin.")
 
 
-@bp.post("/users/<int:user_id>/logout-everywhere")
+@bp.post("/users/<id:user_id>/logout-everywhere")
 @admin_required()
 def logout_everywhere(user_id: int):
     user = _target(user_id)

@@ -33,13 +33,13 @@ def new():
     return redirect(url_for("notes.view", note_id=note.id))
 
 
-@bp.get("/<int:note_id>")
+@bp.get("/<id:note_id>")
 @login_required
 def view(note_id: int):
     return render_template("notes/view.html", note=_own(note_id), form=DeleteForm())
 
 
-@bp.route("/<int:note_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:note_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(note_id: int):
     note = _own(note_id)
@@ -50,7 +50,7 @@ def edit(note_id: int):
     return redirect(url_for("notes.view", note_id=note.id))
 
 
-@bp.post("/<int:note_id>/delete")
+@bp.post("/<id:note_id>/delete")
 @login_required
 def delete(note_id: int):
     note = _own(note_id)
