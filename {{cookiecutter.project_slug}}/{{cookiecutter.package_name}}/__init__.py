@@ -12,7 +12,6 @@ from .config import CONFIGS, check_production_config, default_database_url, envi
 from .errors import register_error_handlers
 from .extensions import db, migrate
 from .http import RowIdConverter
-from .models import note  # noqa: F401  (registers the notes table for migrations)
 from .security import headers, {% if cookiecutter.auth_mode in ["session", "hybrid"] %}login_sessions, {% endif %}passwords, rate_limits{% if cookiecutter.auth_mode != "session" %}, tokens{% endif %}{% if cookiecutter.auth_mode == "hybrid" %}, worlds{% endif %}
 
 
