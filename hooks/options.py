@@ -68,40 +68,86 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The prune table. Each rule: (conditions, paths). A rule fires when, for EVERY question
 # in its conditions, the answer is in that question's set. Paths are relative to the
 # baked project root; "{package_name}" is replaced by the answer.
+SESSION_TESTS = tuple(
+    f"tests/test_session_{name}.py"
+    for name in (
+        "auth",
+        "baseline",
+        "cost",
+        "email_verification",
+        "headers",
+        "logout",
+        "notes",
+        "password_reset",
+        "rate_limits",
+        "redirects",
+    )
+)
+API_TESTS = tuple(
+    f"tests/test_api_{name}.py"
+    for name in (
+        "audit",
+        "auth",
+        "config",
+        "cookie",
+        "cost",
+        "database",
+        "email_verification",
+        "header",
+        "no_revocation",
+        "notes",
+        "password_reset",
+        "rate_limits",
+        "redis",
+        "revocation",
+        "rotation",
+        "tokens",
+    )
+)
+
+# One rule per feature: the answers that drop it (every listed question must match),
+# and the files and folders that make it up, relative to the baked project.
 PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
+    # Customers' pages (session mode): the other modes serve customers through the API.
+    (
+        {"auth_mode": frozenset({"hybrid"}) | JWT_MODES},
+        (
+            "{package_name}/auth",
+            "{package_name}/notes",
+            "{package_name}/templates/auth",
+            "{package_name}/templates/notes",
+            "{package_name}/templates/dashboard.html",
+            "{package_name}/templates/_nav.html",
+            *SESSION_TESTS,
+        ),
+    ),
+    # Pages at all, and browser logins through Flask-Login: session and hybrid only.
     (
         {"auth_mode": JWT_MODES},
         (
-            "{package_name}/auth",
-            "{package_name}/templates/auth",
+            "{package_name}/templates",
+            "{package_name}/static",
             "{package_name}/security/login_sessions.py",
-            "tests/test_session_auth.py",
-            "tests/test_session_logout.py",
-            "tests/test_session_redirects.py",
-            "tests/test_session_cost.py",
             "tests/session_client.py",
         ),
     ),
+    # The login_sessions table: browser logins, and the database blocklist's families.
     (
         {"auth_mode": JWT_MODES, "jwt_blocklist": frozenset({"redis", "none"})},
         ("{package_name}/models/login_session.py",),
     ),
-    # Issue 5's pages for session mode: notes pages and the tests that drive pages.
-    # (Notes' model and queries, mail, audit, headers and rate limits are shared.)
+    # The operators' panel, and what keeps its world apart from the API's: hybrid only.
     (
-        {"auth_mode": JWT_MODES},
+        {"auth_mode": frozenset({"session"}) | JWT_MODES},
         (
-            "{package_name}/notes",
-            "{package_name}/templates/notes",
-            "tests/test_session_baseline.py",
-            "tests/test_session_email_verification.py",
-            "tests/test_session_headers.py",
-            "tests/test_session_notes.py",
-            "tests/test_session_password_reset.py",
-            "tests/test_session_rate_limits.py",
+            "{package_name}/admin",
+            "{package_name}/templates/admin",
+            "{package_name}/security/worlds.py",
+            "tests/test_hybrid_admin.py",
+            "tests/test_hybrid_worlds.py",
         ),
     ),
-    # Everything JWT, for the modes without a JSON API.
+    # The JSON API and its tokens: every mode but session.
     (
         {"auth_mode": frozenset({"session"})},
         (
@@ -112,62 +158,10 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
             "{package_name}/security/families_redis.py",
             "{package_name}/security/families_none.py",
             "tests/api_client.py",
-            "tests/test_api_auth.py",
-            "tests/test_api_tokens.py",
-            "tests/test_api_config.py",
-            "tests/test_api_cost.py",
-            "tests/test_api_revocation.py",
-            "tests/test_api_rotation.py",
-            "tests/test_api_no_revocation.py",
-            "tests/test_api_database.py",
-            "tests/test_api_redis.py",
-            "tests/test_api_header.py",
-            "tests/test_api_cookie.py",
-            "tests/test_api_password_reset.py",
-            "tests/test_api_email_verification.py",
-            "tests/test_api_notes.py",
-            "tests/test_api_rate_limits.py",
-            "tests/test_api_audit.py",
+            *API_TESTS,
         ),
     ),
-    # Hybrid: operators use the /admin panel, customers the JSON API. No customer pages
-    # (auth/, notes/, their dashboard and nav) and none of the tests that drive them.
-    (
-        {"auth_mode": frozenset({"hybrid"})},
-        (
-            "{package_name}/auth",
-            "{package_name}/templates/auth",
-            "{package_name}/templates/dashboard.html",
-            "{package_name}/templates/_nav.html",
-            "{package_name}/notes",
-            "{package_name}/templates/notes",
-            "tests/session_client.py",
-            "tests/test_session_auth.py",
-            "tests/test_session_logout.py",
-            "tests/test_session_redirects.py",
-            "tests/test_session_cost.py",
-            "tests/test_session_baseline.py",
-            "tests/test_session_email_verification.py",
-            "tests/test_session_headers.py",
-            "tests/test_session_notes.py",
-            "tests/test_session_password_reset.py",
-            "tests/test_session_rate_limits.py",
-        ),
-    ),
-    # The admin panel and what keeps its two worlds apart exist only in hybrid mode.
-    (
-        {"auth_mode": frozenset({"session"}) | JWT_MODES},
-        (
-            "{package_name}/admin",
-            "{package_name}/templates/admin",
-            "{package_name}/security/worlds.py",
-            "tests/admin_client.py",
-            "tests/test_hybrid_admin.py",
-            "tests/test_hybrid_worlds.py",
-        ),
-    ),
-    # Transport: the cookie demo page and cookie tests only in cookie mode, and the
-    # other way round.
+    # Token transport: cookies (and the demo client) in cookie mode, the header elsewhere.
     (
         {"auth_mode": frozenset({"session", "hybrid", "jwt_header"})},
         (
@@ -281,7 +275,10 @@ def effective(answers: dict) -> dict:
 
 
 def paths_to_prune(answers: dict) -> list[str]:
-    """Paths (relative to the baked project root) that these answers remove."""
+    """Paths (relative to the baked project root) that these answers remove.
+
+    Each appears once, and none inside another: a removed folder takes its contents.
+    """
     answers = effective(answers)
     paths: list[str] = []
     for conditions, rule_paths in PRUNE:
@@ -290,7 +287,7 @@ def paths_to_prune(answers: dict) -> list[str]:
                 path = path.format(package_name=answers["package_name"])
                 if path not in paths:
                     paths.append(path)
-    return paths
+    return [p for p in paths if not any(p.startswith(f"{other}/") for other in paths)]
 
 
 def prune(project_dir: Path, answers: dict) -> list[str]:

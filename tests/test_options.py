@@ -156,7 +156,7 @@ def test_hybrid_is_the_default_and_keeps_only_what_it_uses():
         "my_flask_service/demo",
         "my_flask_service/api/cookie_transport.py",
         "my_flask_service/templates/dashboard.html",
-        "tests/session_client.py",
+        "tests/test_session_auth.py",
     ):
         assert gone in pruned
     for kept in (
@@ -166,17 +166,31 @@ def test_hybrid_is_the_default_and_keeps_only_what_it_uses():
         "my_flask_service/models/login_session.py",
         "my_flask_service/api/header_transport.py",
         "tests/test_hybrid_worlds.py",
+        "tests/session_client.py",
     ):
         assert kept not in pruned
     assert "then open http://127.0.0.1:5000/admin/login" in options.summary(answers)
 
 
+def removes(pruned: list[str], path: str) -> bool:
+    """Whether pruning these paths removes `path`, itself or with a folder it is in."""
+    return any(path == p or path.startswith(f"{p}/") for p in pruned)
+
+
 @pytest.mark.parametrize("mode", ["session", "jwt_header", "jwt_cookie"])
 def test_other_modes_never_get_the_admin_panel(mode):
     pruned = options.paths_to_prune(default_answers(auth_mode=mode))
-    assert "my_flask_service/admin" in pruned
-    assert "my_flask_service/templates/admin" in pruned
-    assert "tests/test_hybrid_admin.py" in pruned
+    assert removes(pruned, "my_flask_service/admin")
+    assert removes(pruned, "my_flask_service/templates/admin")
+    assert removes(pruned, "tests/test_hybrid_admin.py")
+
+
+@pytest.mark.parametrize("mode", ["jwt_header", "jwt_cookie"])
+def test_jwt_modes_have_no_pages(mode):
+    pruned = options.paths_to_prune(default_answers(auth_mode=mode))
+    assert "my_flask_service/templates" in pruned
+    assert "my_flask_service/static" in pruned
+    assert not any(p.startswith("my_flask_service/templates/") for p in pruned)
 
 
 def test_jwt_modes_prune_session_pages():
@@ -202,7 +216,7 @@ def test_prune_removes_files_and_directories(tmp_path):
         if path.suffix:
             path.write_text("x = 1\n")
         else:
-            (path / "views.py").parent.mkdir(parents=True)
+            path.mkdir(parents=True, exist_ok=True)
             (path / "views.py").write_text("x = 1\n")
     removed = options.prune(tmp_path, answers)
     assert removed == options.paths_to_prune(answers)

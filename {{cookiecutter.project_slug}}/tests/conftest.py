@@ -11,9 +11,11 @@ import pytest
 import redis
 {%- endif %}
 {%- if cookiecutter.database == "postgresql" %}
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+{%- else %}
+from sqlalchemy import event
 {%- endif %}
 
 from {{ cookiecutter.package_name }} import accounts, create_app
@@ -165,7 +167,7 @@ def user(make_user) -> User:
 @pytest.fixture
 def admin(make_user) -> User:
     """An operator: holds the `admin` role the /admin panel requires."""
-    from tests.admin_client import ADMIN_EMAIL
+    from tests.session_client import ADMIN_EMAIL
 
     return make_user(ADMIN_EMAIL, roles=("admin",))
 
@@ -173,7 +175,7 @@ def admin(make_user) -> User:
 @pytest.fixture
 def admin_client(app, admin):
     """A browser logged into /admin as `admin`, with a fresh login."""
-    from tests.admin_client import log_in
+    from tests.session_client import log_in
 
     client = app.test_client()
     response = log_in(client)
@@ -194,3 +196,18 @@ def fetch_user(app):
             return found
 
     return fetch
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL statements the app runs from the moment the fixture is used."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)

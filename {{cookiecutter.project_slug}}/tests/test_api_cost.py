@@ -1,24 +1,6 @@
 """What a protected API request costs the database."""
 
-import pytest
-from sqlalchemy import event
-
-from {{ cookiecutter.package_name }}.extensions import db
 from tests.api_client import Api
-
-
-@pytest.fixture
-def statements(app):
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
 
 
 def test_a_protected_request_costs_one_sql_statement(client, user, statements):

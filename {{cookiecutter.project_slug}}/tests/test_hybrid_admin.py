@@ -10,8 +10,8 @@ from sqlalchemy import select
 from {{ cookiecutter.package_name }} import accounts
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models.login_session import LoginSession
-from tests.admin_client import ADMIN_EMAIL, cookie, csrf_token, log_in, make_stale, post_form
 from tests.conftest import NEW_PASSWORD, PASSWORD
+from tests.session_client import ADMIN_EMAIL, cookie, csrf_token, log_in, make_stale, post_form
 
 LOGIN_FAILED = "Email or password is incorrect."
 AUDIT_LOGGER = "{{ cookiecutter.package_name }}.audit"

@@ -8,9 +8,9 @@ from {{ cookiecutter.package_name }} import create_app
 {%- if cookiecutter.jwt_blocklist == "database" %}
 from {{ cookiecutter.package_name }}.security import login_sessions
 {%- endif %}
-from tests.admin_client import ADMIN_EMAIL, log_in, post_form
 from tests.api_client import Api
 from tests.conftest import SECRET_KEY
+from tests.session_client import ADMIN_EMAIL, log_in, post_form
 
 
 @pytest.fixture

@@ -1,25 +1,6 @@
 """Session mode: what a request costs the database."""
 
-import pytest
-from sqlalchemy import event
-
-from {{ cookiecutter.package_name }}.extensions import db
 from tests.session_client import log_in
-
-
-@pytest.fixture
-def statements(app):
-    """The SQL statements the app runs from the moment the fixture is used."""
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
 
 
 def test_a_protected_request_costs_one_statement(client, user, statements):

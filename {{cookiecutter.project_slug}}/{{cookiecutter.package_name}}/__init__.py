@@ -11,7 +11,7 @@ from . import {% if cookiecutter.auth_mode == "hybrid" %}admin, {% endif %}{% if
 from .config import CONFIGS, check_production_config, default_database_url, environment_settings
 from .errors import register_error_handlers
 from .extensions import db, migrate
-from .http import RowIdConverter
+from .routing import RowIdConverter
 from .security import headers, {% if cookiecutter.auth_mode in ["session", "hybrid"] %}login_sessions, {% endif %}passwords, rate_limits{% if cookiecutter.auth_mode != "session" %}, tokens{% endif %}{% if cookiecutter.auth_mode == "hybrid" %}, worlds{% endif %}
 
 
@@ -21,9 +21,6 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
-{%- if cookiecutter.auth_mode in ["jwt_header", "jwt_cookie"] %}
-    api.register_error_handlers(app)
-{%- endif %}
     cli.register(app)
     return app
 

@@ -1,9 +1,13 @@
-"""One error shape per surface: JSON `{"error", "message"}` for API clients, a page otherwise."""
+{%- set pages = cookiecutter.auth_mode in ["session", "hybrid"] -%}
+"""One error shape per surface: JSON `{"error": code, "message": text}` for API clients{% if pages %},
+a re-rendered page for browsers{% endif %}."""
 
-from flask import Flask, jsonify, render_template
+{% if pages -%}
+from flask import Flask, jsonify, render_template, request
+{%- else -%}
+from flask import Flask, jsonify
+{%- endif %}
 from werkzeug.exceptions import HTTPException
-
-from .http import wants_json
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -12,9 +16,23 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def error_response(status: int, code: str, message: str):
-    if wants_json():
-        return jsonify(error=code, message=message), status
-    return render_template("errors/error.html", status=status, message=message), status
+{%- if pages %}
+    if not wants_json():
+        return render_template("errors/error.html", status=status, message=message), status
+{%- endif %}
+    return jsonify(error=code, message=message), status
+{%- if pages %}
+
+
+def wants_json() -> bool:
+    """True when the client asked for JSON rather than a page."""
+    if request.path.startswith("/api/"):
+        return True  # the JSON API answers JSON whatever the client accepts
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+{%- endif %}
 
 
 def _http_error(error: HTTPException):

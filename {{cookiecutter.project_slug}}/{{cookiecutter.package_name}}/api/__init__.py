@@ -6,8 +6,7 @@ Every answer is JSON, errors included ({"error": code, "message": text}), and no
 be cached: they carry tokens or personal data.
 """
 
-from flask import Blueprint, Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, request
 
 from . import admin, auth, errors, notes, recovery
 
@@ -17,16 +16,6 @@ bp.register_blueprint(recovery.bp)
 bp.register_blueprint(notes.bp)
 bp.register_blueprint(admin.bp)
 errors.register(bp)
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Every error answers JSON: this app has no pages to show instead."""
-    app.register_error_handler(HTTPException, _http_error)
-
-
-def _http_error(error: HTTPException):
-    code = (error.name or "error").lower().replace(" ", "_").replace("'", "")
-    return errors.json_error(error.code or 500, code, error.description or error.name)
 
 
 @bp.after_app_request

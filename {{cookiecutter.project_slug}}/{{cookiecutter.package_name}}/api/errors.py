@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 
 from ..accounts import AccountError
+from ..errors import error_response
 from ..security.tokens import TokenRefused
 
 # Status per AccountError code; anything else is a plain 400.
@@ -22,16 +23,12 @@ class ApiError(Exception):
 
 
 def register(bp: Blueprint) -> None:
-    bp.register_error_handler(ApiError, lambda e: json_error(e.status, e.code, e.message))
-    bp.register_error_handler(TokenRefused, lambda e: json_error(e.status, e.code, e.message))
+    bp.register_error_handler(ApiError, lambda e: error_response(e.status, e.code, e.message))
+    bp.register_error_handler(TokenRefused, lambda e: error_response(e.status, e.code, e.message))
     bp.register_error_handler(
         AccountError,
-        lambda e: json_error(ACCOUNT_ERROR_STATUS.get(e.code, 400), e.code, e.message),
+        lambda e: error_response(ACCOUNT_ERROR_STATUS.get(e.code, 400), e.code, e.message),
     )
-
-
-def json_error(status: int, code: str, message: str):
-    return jsonify(error=code, message=message), status
 
 
 def json_object() -> dict[str, Any]:

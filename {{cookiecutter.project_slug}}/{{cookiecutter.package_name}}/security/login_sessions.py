@@ -17,9 +17,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
-from ..errors import error_response
+from ..errors import error_response, wants_json
 from ..extensions import csrf, db, login_manager
-from ..http import wants_json
 from ..models.login_session import LoginSession, delete_dead_logins, hash_token
 from ..models.user import User, utcnow
 
