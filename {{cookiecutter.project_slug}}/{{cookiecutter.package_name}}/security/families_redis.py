@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Any
 
 import redis
-from flask import Flask, current_app, jsonify
+from flask import Flask, current_app
 from sqlalchemy import select
 
+from ..errors import error_response
 from ..extensions import db
 from ..models.user import User
 
@@ -118,10 +119,5 @@ class _store:
 
 
 def _unavailable(_error: RevocationStoreUnavailable):
-    response = jsonify(
-        error="revocation_store_unavailable",
-        message="Tokens cannot be checked right now; try again shortly.",
-    )
-    response.status_code = 503
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    message = "Tokens cannot be checked right now; try again shortly."
+    return error_response(503, "revocation_store_unavailable", message)
