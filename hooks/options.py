@@ -127,6 +127,7 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
         (
             "{package_name}/templates",
             "{package_name}/static",
+            "{package_name}/forms.py",
             "{package_name}/security/login_sessions.py",
             "tests/session_client.py",
         ),

@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from .. import accounts, audit
 from ..errors import error_response
 from ..extensions import db, login_manager
+from ..forms import ChangePasswordForm, LoginForm, ReauthForm
 from ..models.user import ADMIN, User
 from ..security.login_sessions import end_login, start_login
 from ..security.rate_limits import account_key, limited
 from ..security.redirects import safe_next_path
 from . import bp
-from .forms import ChangePasswordForm, LoginForm, ReauthForm
 
 # One answer for an unknown email, a wrong password, a deactivated account and a
 # customer's correct password: the panel does not say which accounts are operators.

@@ -4,11 +4,12 @@ from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import confirm_login, current_user, fresh_login_required, login_required
 
 from .. import account_emails, accounts, audit
+from ..forms import ChangePasswordForm, LoginForm, ReauthForm
 from ..security.login_sessions import end_login, start_login
 from ..security.rate_limits import account_key, limited
 from ..security.redirects import safe_next_path
 from . import bp
-from .forms import ChangePasswordForm, LoginForm, ReauthForm, RegisterForm
+from .forms import RegisterForm
 
 LOGIN_FAILED = "Email or password is incorrect."
 

@@ -1,14 +1,13 @@
-"""The admin panel's forms; Flask-WTF adds and checks `csrf_token`.
+"""The forms of every browser login: logging in, confirming the password, changing it.
 
-The per-user action buttons are plain POST forms: CSRFProtect checks their token
-before any view runs, so they need no form class of their own.
+Flask-WTF adds and checks `csrf_token` on each. Field bounds are generous limits on what
+is read at all; the password policy (security/password_policy.py) gives the real rule.
 """
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-# Generous bounds on what is read at all; the password policy gives the precise rule.
 EMAIL = [DataRequired(), Length(max=254)]
 PASSWORD = [DataRequired(), Length(max=1024)]
 
