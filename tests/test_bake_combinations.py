@@ -15,6 +15,7 @@ import pytest
 import options
 from support import (
     MIN_BAKED_TESTS_PASSED,
+    ROOT,
     app_env,
     baked_files,
     clean_env,
@@ -65,6 +66,34 @@ def test_bake_succeeds_and_prunes(bakery, combination):
     if combination["auth_mode"] == "session":
         leaked = _dependency_names(project) & set(JWT_ONLY_DEPENDENCIES)
         assert not leaked, f"session bake depends on {leaked}"
+
+
+def _dotenv(project) -> dict[str, str]:
+    lines = (project / ".env").read_text(encoding="utf-8").splitlines()
+    pairs = (line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
+def test_bake_writes_a_git_ignored_env_with_fresh_secrets(bakery, combination):
+    project = bakery.project(combination)
+    env = _dotenv(project)
+    assert env["APP_ENV"] == "development"
+    keys = ["SECRET_KEY"] + (["JWT_SECRET_KEY"] if combination["auth_mode"] != "session" else [])
+    for key in keys:
+        assert len(env[key]) >= 32, key
+        assert env[key] not in (project / ".env.example").read_text(encoding="utf-8")
+    assert len({env[key] for key in keys}) == len(keys), "each key gets its own secret"
+    assert ".env" in (project / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_each_bake_gets_its_own_secrets(cookies):
+    first = cookies.bake(extra_context={"auth_mode": "hybrid"}, template=str(ROOT))
+    second = cookies.bake(extra_context={"auth_mode": "hybrid"}, template=str(ROOT))
+    assert first.exit_code == second.exit_code == 0
+    one, other = _dotenv(first.project_path), _dotenv(second.project_path)
+    assert one["SECRET_KEY"] != other["SECRET_KEY"]
+    assert one["JWT_SECRET_KEY"] != other["JWT_SECRET_KEY"]
 
 
 @pytest.mark.parametrize("combination", COMBINATIONS)
@@ -151,7 +180,11 @@ def test_bake_dev_server_serves_login_page(bakery, working_copy, combination, tm
     project = working_copy(combination)
     package = _package(bakery, combination)
     with database_url(combination, tmp_path) as url:
-        env = app_env(url)
+        # Only the database comes from here: APP_ENV and the secrets must come from the
+        # .env the bake wrote, as they do for a user right after installing.
+        env = clean_env(DATABASE_URL=url)
+        for name in ("APP_ENV", "SECRET_KEY", "JWT_SECRET_KEY"):
+            env.pop(name, None)
         upgrade = run(_flask(package, "db", "upgrade"), cwd=project, env=env, timeout=120)
         assert upgrade.returncode == 0, describe(upgrade)
         port = free_port()
