@@ -266,6 +266,37 @@ def environment_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     return settings
 
 
+_TEXT_SETTINGS = (
+    "PUBLIC_BASE_URL",
+    "MAIL_BACKEND",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_LOGIN",
+    "RATELIMIT_REGISTER",
+    "RATELIMIT_PASSWORD_RESET",
+    "RATELIMIT_VERIFY_RESEND",
+    "RATELIMIT_REAUTH",
+    "RATELIMIT_REFRESH",
+)
+_FLAG_SETTINGS = ("MAIL_USE_TLS", "REQUIRE_VERIFIED_EMAIL")
+
+
+def _mail_and_limit_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    settings: dict[str, Any] = {name: environ[name] for name in _TEXT_SETTINGS if name in environ}
+    if "MAIL_PORT" in environ:
+        settings["MAIL_PORT"] = _non_negative_int(environ, "MAIL_PORT")
+    for name in _FLAG_SETTINGS:
+        if name in environ:
+            value = environ[name].strip().lower()
+            if value not in {"0", "1", "true", "false", "yes", "no"}:
+                raise RuntimeError(f"{name} must be true or false, got {environ[name]!r}")
+            settings[name] = value in {"1", "true", "yes"}
+    return settings
+
+
 def default_database_url(instance_path: str) -> str | None:
     """The database used when neither DATABASE_URL nor the config class names one."""
 {%- if cookiecutter.database == "sqlite" %}
@@ -311,37 +342,6 @@ def check_jwt_config(config: Mapping[str, Any]) -> None:
     if config["JWT_REFRESH_TOKEN_EXPIRES"] <= config["JWT_ACCESS_TOKEN_EXPIRES"]:
         raise RuntimeError("JWT_REFRESH_TOKEN_EXPIRES must be longer than the access token's")
 {%- endif %}
-
-
-_TEXT_SETTINGS = (
-    "PUBLIC_BASE_URL",
-    "MAIL_BACKEND",
-    "MAIL_SERVER",
-    "MAIL_USERNAME",
-    "MAIL_PASSWORD",
-    "MAIL_DEFAULT_SENDER",
-    "RATELIMIT_STORAGE_URI",
-    "RATELIMIT_LOGIN",
-    "RATELIMIT_REGISTER",
-    "RATELIMIT_PASSWORD_RESET",
-    "RATELIMIT_VERIFY_RESEND",
-    "RATELIMIT_REAUTH",
-    "RATELIMIT_REFRESH",
-)
-_FLAG_SETTINGS = ("MAIL_USE_TLS", "REQUIRE_VERIFIED_EMAIL")
-
-
-def _mail_and_limit_settings(environ: Mapping[str, str]) -> dict[str, Any]:
-    settings: dict[str, Any] = {name: environ[name] for name in _TEXT_SETTINGS if name in environ}
-    if "MAIL_PORT" in environ:
-        settings["MAIL_PORT"] = _non_negative_int(environ, "MAIL_PORT")
-    for name in _FLAG_SETTINGS:
-        if name in environ:
-            value = environ[name].strip().lower()
-            if value not in {"0", "1", "true", "false", "yes", "no"}:
-                raise RuntimeError(f"{name} must be true or false, got {environ[name]!r}")
-            settings[name] = value in {"1", "true", "yes"}
-    return settings
 
 
 def _check_mail_and_links(config: Mapping[str, Any]) -> None:
