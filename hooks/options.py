@@ -175,6 +175,59 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
         {"auth_mode": frozenset({"session", "jwt_cookie"})},
         ("{package_name}/api/header_transport.py", "tests/test_api_header.py"),
     ),
+    # Live layers (tests/live): which two-instance tests apply.
+    (
+        {"auth_mode": JWT_MODES},
+        ("tests/live/pages.py", "tests/live/test_instances_sessions.py"),
+    ),
+    (
+        {"auth_mode": frozenset({"session"})},
+        (
+            "tests/live/tokens.py",
+            "tests/live/test_instances_revocation.py",
+            "tests/live/test_instances_no_revocation.py",
+            "tests/live/test_instances_token_version.py",
+        ),
+    ),
+    (
+        {"auth_mode": frozenset({"session"}) | JWT_MODES},
+        ("tests/live/test_instances_hybrid.py",),
+    ),
+    (
+        {"jwt_blocklist": frozenset({"database", "none"})},
+        ("tests/live/test_instances_shared_limits.py",),
+    ),
+    (
+        {"auth_mode": frozenset({"hybrid"}) | JWT_MODES, "jwt_blocklist": frozenset({"redis"})},
+        ("tests/live/test_instances_per_process_limits.py",),
+    ),
+    (
+        {"jwt_blocklist": frozenset({"none"})},
+        ("tests/live/test_instances_revocation.py",),
+    ),
+    # The browser layer: the pages of session and hybrid, cookie mode's demo page.
+    ({"auth_mode": frozenset({"jwt_header"})}, ("tests/live/browser",)),
+    (
+        {"auth_mode": frozenset({"hybrid"}) | JWT_MODES},
+        ("tests/live/browser/test_browser_session.py",),
+    ),
+    (
+        {"auth_mode": frozenset({"session"}) | JWT_MODES},
+        ("tests/live/browser/test_browser_hybrid.py",),
+    ),
+    (
+        {"auth_mode": frozenset({"session", "hybrid", "jwt_header"})},
+        ("tests/live/browser/test_browser_cookie.py",),
+    ),
+    (
+        {"jwt_blocklist": frozenset({"database", "redis"})},
+        ("tests/live/test_instances_no_revocation.py",),
+    ),
+    # SQLite's tuning for several worker processes on one file.
+    (
+        {"database": frozenset({"postgresql"})},
+        ("{package_name}/sqlite.py", "tests/test_sqlite.py"),
+    ),
     # Revocation backends: each keeps only its own module and tests.
     (
         {"jwt_blocklist": frozenset({"redis", "none"})},

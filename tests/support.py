@@ -29,6 +29,9 @@ COOKIECUTTER_JSON = ROOT / "cookiecutter.json"
 # suite that silently collects less (a pruned conftest, a skipped module) is caught.
 MIN_BAKED_TESTS_PASSED = {"session": 300, "hybrid": 330, "jwt_header": 300, "jwt_cookie": 300}
 
+# The live layers (two gunicorn instances; Chromium) must pass at least this many tests.
+MIN_LIVE_TESTS_PASSED = {"session": 5, "hybrid": 11, "jwt_header": 6, "jwt_cookie": 6}
+
 # One entry per validation rule: (overrides, field named in the message, id).
 # test_options.py checks validate() on each; test_bake_rejects.py bakes each for real.
 REJECTIONS = [
@@ -335,6 +338,11 @@ def unresolved_imports(project: Path) -> list[str]:
                     if bound is not None and name not in bound:
                         problems.append(f"{where}:{node.lineno}: {dotted} has no {name}")
     return problems
+
+
+def live_markers(combination: dict) -> str:
+    """The pytest marker expression that selects a bake's live layers."""
+    return "integration" if combination["auth_mode"] == "jwt_header" else "integration or e2e"
 
 
 def passed_count(output: str) -> int:

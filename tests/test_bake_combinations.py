@@ -15,6 +15,7 @@ import pytest
 import options
 from support import (
     MIN_BAKED_TESTS_PASSED,
+    MIN_LIVE_TESTS_PASSED,
     ROOT,
     app_env,
     baked_files,
@@ -23,7 +24,10 @@ from support import (
     database_url,
     describe,
     free_port,
+    live_markers,
     passed_count,
+    postgres_error,
+    postgres_url,
     redis_error,
     require_service,
     run,
@@ -36,6 +40,19 @@ COMBINATIONS = combination_params()
 LOGIN_PAGE = {"session": "/auth/login", "hybrid": "/admin/login"}
 WITH_LOGIN_PAGE = combination_params(
     [c for c in options.combinations() if c["auth_mode"] in LOGIN_PAGE]
+)
+
+# The live layers run once per auth mode x blocklist on SQLite, and once per mode on
+# PostgreSQL (database blocklist), all with argon2: the hash never reaches them, and
+# what PostgreSQL changes (the database the instances share) is the same whatever
+# carries the revocations.
+LIVE_COMBINATIONS = combination_params(
+    [
+        c
+        for c in options.combinations()
+        if c["password_hash"] == "argon2"
+        and (c["database"] == "sqlite" or c["jwt_blocklist"] == "database")
+    ]
 )
 
 # Packages that only the JWT modes may depend on.
@@ -156,6 +173,28 @@ def test_bake_own_suite_passes(working_copy, combination, tmp_path):
     assert passed_count(proc.stdout) >= minimum, (
         f"expected at least {minimum} passed tests\n{describe(proc)}"
     )
+
+
+@pytest.mark.parametrize("combination", LIVE_COMBINATIONS)
+def test_bake_live_layers_pass(working_copy, combination):
+    """Two gunicorn instances sharing the database (and Redis), and headless Chromium."""
+    env = clean_env()
+    env.pop("TEST_DATABASE_URL", None)
+    if options.applies("jwt_blocklist", combination) and combination["jwt_blocklist"] == "redis":
+        require_service("Redis", redis_error())
+    if combination["database"] == "postgresql":
+        require_service("PostgreSQL", postgres_error())
+        env["TEST_DATABASE_URL"] = postgres_url()  # the bake creates its own database there
+    project = working_copy(combination)
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    proc = run([*args, "-m", live_markers(combination)], cwd=project, env=env)
+    assert proc.returncode == 0, describe(proc)
+    minimum = MIN_LIVE_TESTS_PASSED[combination["auth_mode"]]
+    assert passed_count(proc.stdout) >= minimum, (
+        f"expected at least {minimum} passed live tests\n{describe(proc)}"
+    )
+    if env.get("REQUIRE_SERVICES"):
+        assert " skipped" not in proc.stdout, f"nothing may be skipped\n{describe(proc)}"
 
 
 def _flask(package: str, *args: str) -> list[str]:

@@ -1,5 +1,8 @@
 """Fixtures: an app with its own empty database per test, clients, and ready-made users."""
 
+{% if cookiecutter.database == "postgresql" -%}
+import contextlib
+{% endif -%}
 {% if cookiecutter.database == "postgresql" or (cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis") -%}
 import os
 import uuid
@@ -38,14 +41,15 @@ REQUIRED_ENVIRONMENT: dict[str, str] = {}
 {%- if cookiecutter.database == "postgresql" %}
 
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    """A database of its own for this test run (and xdist worker), dropped at the end.
+@contextlib.contextmanager
+def fresh_postgres_database(purpose: str) -> Iterator[str]:
+    """CREATE a database of its own on the TEST_DATABASE_URL server; yield its URL; DROP it.
 
     TEST_DATABASE_URL names the server and a database to connect to for CREATE DATABASE.
+    Skipped when the server is unreachable, unless REQUIRE_SERVICES is set.
     """
     server = make_url(os.environ.get("TEST_DATABASE_URL", TestingConfig.SQLALCHEMY_DATABASE_URI))
-    name = f"{{ cookiecutter.package_name }}_test_{uuid.uuid4().hex[:12]}"
+    name = f"{{ cookiecutter.package_name }}_{purpose}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -55,10 +59,19 @@ def database_url() -> Iterator[str]:
         if os.environ.get("REQUIRE_SERVICES"):
             raise
         pytest.skip(f"PostgreSQL at {server.render_as_string()} is unreachable: {error.orig}")
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A database of its own for this test run (and xdist worker), dropped at the end."""
+    with fresh_postgres_database("test") as url:
+        yield url
 {%- else %}
 
 

@@ -9,6 +9,7 @@ from tests.conftest import PASSWORD
 
 LOGIN_PAGE = "/admin/login"
 HOME_PAGE = "/admin/"
+CHANGE_PASSWORD_PAGE = "/admin/change-password"
 # The operator the `admin` fixture creates; log_in uses it unless told otherwise.
 ADMIN_EMAIL = "root@example.com"
 DEFAULT_EMAIL = ADMIN_EMAIL
@@ -16,15 +17,16 @@ DEFAULT_EMAIL = ADMIN_EMAIL
 
 LOGIN_PAGE = "/auth/login"
 HOME_PAGE = "/"
+CHANGE_PASSWORD_PAGE = "/auth/change-password"
 DEFAULT_EMAIL = "ada@example.com"
 {%- endif %}
-_CSRF_INPUT = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+CSRF_INPUT = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, page: str = LOGIN_PAGE) -> str:
     """The CSRF token from the form on `page`."""
     html = client.get(page).get_data(as_text=True)
-    match = _CSRF_INPUT.search(html)
+    match = CSRF_INPUT.search(html)
     assert match, f"no csrf_token field on {page}"
     return match.group(1)
 

@@ -89,6 +89,19 @@ def test_redis_down_refuses_login_refresh_and_logout_with_503(api, app, user):
     assert Api(app.test_client()).log_in().status_code == 503
 
 
+def test_readiness_names_the_revocation_store_when_redis_is_down(app, client, caplog):
+    assert client.get("/readyz").get_json()["checks"]["revocation_store"] == "ok"
+    app.extensions["revocation_redis"].close()
+    app.extensions["revocation_redis"] = redis.Redis.from_url(CLOSED_PORT, socket_timeout=1)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.get_json()["checks"] == {"database": "ok", "revocation_store": "down"}
+    assert client.get("/healthz").status_code == 200  # liveness does not depend on Redis
+    assert "readiness check 'revocation_store' failed" in caplog.text
+
+
 def test_an_app_whose_redis_url_is_a_closed_port_fails_closed_with_503(database_url, caplog):
     app = create_app(
         {

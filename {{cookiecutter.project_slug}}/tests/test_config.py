@@ -7,6 +7,7 @@ import pytest
 from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.config import TestingConfig, environment_settings
 from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.security.rate_limits import PER_PROCESS_WARNING
 from tests.conftest import PASSWORD, REQUIRED_ENVIRONMENT, SECRET_KEY
 
 OTHER_SECRET_KEY = "another-test-secret-key-zyxwvutsrqponmlkjihgfedcba9876543210"
@@ -30,6 +31,8 @@ def clean_environment(monkeypatch):
         "PUBLIC_BASE_URL",
         "MAIL_BACKEND",
         "MAIL_DEFAULT_SENDER",
+        "RATELIMIT_STORAGE_URI",
+        "RATELIMIT_KEY_PREFIX",
     ):
         monkeypatch.delenv(name, raising=False)
     for name, value in REQUIRED_ENVIRONMENT.items():
@@ -297,3 +300,20 @@ def test_production_takes_its_secret_key_from_the_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", OTHER_SECRET_KEY)
     app = create_app({"APP_ENV": "production", **PRODUCTION_SERVICES})
     assert app.secret_key == OTHER_SECRET_KEY
+
+
+def test_production_warns_that_memory_rate_limit_counters_are_per_process(caplog):
+    production_app(RATELIMIT_STORAGE_URI="memory://")
+    assert PER_PROCESS_WARNING in caplog.text
+
+
+def test_development_does_not_warn_about_memory_rate_limit_counters(caplog):
+    create_app({"APP_ENV": "development", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert PER_PROCESS_WARNING not in caplog.text
+
+
+def test_rate_limit_key_prefix_comes_from_the_environment(monkeypatch):
+    # So several apps, or several test runs, can share one Redis without sharing counts.
+    monkeypatch.setenv("RATELIMIT_KEY_PREFIX", "shop-limits")
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["RATELIMIT_KEY_PREFIX"] == "shop-limits"

@@ -1,43 +1,18 @@
 """Mail: a real SMTP round trip (aiosmtpd), and links that ignore the Host header."""
 
-import socket
 import time
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from {{ cookiecutter.package_name }} import account_emails, mail
 from tests.conftest import PASSWORD
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-    def wait_for(self, count: int, timeout: float = 5.0) -> list:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return self.messages
+from tests.smtp_sink import smtp_sink
 
 
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port, so parallel runs never collide
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
+    with smtp_sink() as (inbox, port):
+        yield inbox, port
 
 
 def test_reset_mail_travels_through_a_real_smtp_server(app, user, smtp_server):

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import {% if cookiecutter.auth_mode == "hybrid" %}admin, {% endif %}{% if cookiecutter.auth_mode == "session" %}audit, auth, {% else %}api, audit, {% endif %}cli{% if cookiecutter.auth_mode == "jwt_cookie" %}, demo{% endif %}, mail{% if cookiecutter.auth_mode == "session" %}, notes{% endif %}
+from . import {% if cookiecutter.auth_mode == "hybrid" %}admin, {% endif %}{% if cookiecutter.auth_mode == "session" %}audit, auth, {% else %}api, audit, {% endif %}cli{% if cookiecutter.auth_mode == "jwt_cookie" %}, demo{% endif %}, health, mail{% if cookiecutter.auth_mode == "session" %}, notes{% endif %}{% if cookiecutter.database == "sqlite" %}, sqlite{% endif %}
 from .config import CONFIGS, check_production_config, default_database_url, environment_settings
 from .errors import register_error_handlers
 from .extensions import db, migrate
@@ -47,6 +47,9 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+{%- if cookiecutter.database == "sqlite" %}
+    sqlite.init_app(app)
+{%- endif %}
     migrate.init_app(app, db)
     passwords.init_app(app)
     mail.init_app(app)
@@ -63,6 +66,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = RowIdConverter
+    app.register_blueprint(health.bp)
 {%- if cookiecutter.auth_mode == "session" %}
     app.register_blueprint(auth.bp)
     app.register_blueprint(notes.bp)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ..errors import error_response
 from ..extensions import db
+from ..health import add_readiness_check
 from ..models.user import User
 
 ROTATES = True
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
         app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=2
     )
     app.register_error_handler(RevocationStoreUnavailable, _unavailable)
+    add_readiness_check(app, "revocation_store", lambda: _client().ping())
 
 
 def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
@@ -106,11 +108,15 @@ def _key(kind: str, family: str) -> str:
     return f"{prefix}{kind}:{hashlib.sha256(family.encode()).hexdigest()}"
 
 
+def _client() -> redis.Redis:
+    return current_app.extensions["revocation_redis"]
+
+
 class _store:
     """The app's Redis client; any Redis failure becomes RevocationStoreUnavailable."""
 
     def __enter__(self) -> redis.Redis:
-        return current_app.extensions["revocation_redis"]
+        return _client()
 
     def __exit__(self, kind, error, _traceback) -> None:
         if isinstance(error, redis.RedisError):

@@ -9,8 +9,8 @@ X-Forwarded-For is never read, or a client could pick a fresh "address" per requ
 
 Limits are Flask-Limiter strings in the config (RATELIMIT_LOGIN, ...). The counters
 live in RATELIMIT_STORAGE_URI: `memory://` is per process, so behind several workers
-each keeps its own count; use Redis there. Left unset, it is REDIS_URL when the app has
-one (the Redis revocation backend), else `memory://`.
+each keeps its own count (production logs a warning); use Redis there. Left unset, it is
+REDIS_URL when the app has one (the Redis revocation backend), else `memory://`.
 """
 
 from collections.abc import Callable
@@ -20,6 +20,7 @@ from flask_limiter import RateLimitExceeded, RequestLimit
 
 from .. import audit
 from ..errors import error_response
+from ..health import add_readiness_check
 from ..extensions import limiter
 from ..models.user import normalise_email
 
@@ -30,6 +31,20 @@ def init_app(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        if app.config["APP_ENV"] == "production":
+            app.logger.warning(PER_PROCESS_WARNING)
+    else:
+        add_readiness_check(app, "rate_limit_store", lambda: limiter.storage.check())
+
+
+# Not refused: one process is a valid deployment, and only the operator knows how many
+# processes share the traffic. But nobody should run several without being told.
+PER_PROCESS_WARNING = (
+    "RATELIMIT_STORAGE_URI is memory://: every worker process counts on its own, so N "
+    "processes allow N times each limit. Point it at Redis (redis://host:6379/0) when "
+    "more than one process serves this app."
+)
 
 
 def client_ip() -> str:

@@ -1,0 +1,80 @@
+"""A client of the JSON API over real HTTP, whichever way this project carries tokens.
+
+In the body and the Authorization header (jwt_header, hybrid), or in HttpOnly cookies
+with the double-submit CSRF header (jwt_cookie): `TokenClient` finds out from the login
+answer, so the live tests read the same for both.
+"""
+
+from typing import Any
+
+from tests.conftest import PASSWORD
+from tests.live.client import Reply, Visitor
+
+API = "/api/v1"
+
+
+class TokenClient:
+    def __init__(self, visitor: Visitor | None = None) -> None:
+        self.visitor = visitor or Visitor()
+        self.access_token: str | None = None
+        self.refresh_token: str | None = None
+
+    @property
+    def in_cookies(self) -> bool:
+        return "access_token_cookie" in self.visitor.cookies
+
+    def register(self, instance, email: str, password: str = PASSWORD) -> Reply:
+        return self.visitor.post(
+            instance, f"{API}/auth/register", json={"email": email, "password": password}
+        )
+
+    def log_in(self, instance, email: str, password: str = PASSWORD) -> Reply:
+        reply = self.visitor.post(
+            instance, f"{API}/auth/login", json={"email": email, "password": password}
+        )
+        self._keep(reply)
+        return reply
+
+    def me(self, instance) -> Reply:
+        return self.visitor.get(instance, f"{API}/auth/me", headers=self._access())
+
+    def refresh(self, instance) -> Reply:
+        reply = self.visitor.post(instance, f"{API}/auth/refresh", headers=self._refresh())
+        self._keep(reply)
+        return reply
+
+    def log_out(self, instance) -> Reply:
+        return self.visitor.post(instance, f"{API}/auth/logout", headers=self._refresh())
+
+    def change_password(self, instance, current: str, new: str) -> Reply:
+        reply = self.visitor.post(
+            instance,
+            f"{API}/auth/password",
+            json={"current_password": current, "new_password": new},
+            headers=self._access(),
+        )
+        self._keep(reply)
+        return reply
+
+    def copy(self) -> "TokenClient":
+        """Another client holding the same tokens: a copy a thief or a second tab has."""
+        twin = TokenClient(self.visitor.copy())
+        twin.access_token, twin.refresh_token = self.access_token, self.refresh_token
+        return twin
+
+    def _access(self) -> dict[str, str]:
+        if self.in_cookies:
+            return {"X-CSRF-TOKEN": self.visitor.cookies.get("csrf_access_token", "")}
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+    def _refresh(self) -> dict[str, str]:
+        if self.in_cookies:
+            return {"X-CSRF-TOKEN": self.visitor.cookies.get("csrf_refresh_token", "")}
+        return {"Authorization": f"Bearer {self.refresh_token}"}
+
+    def _keep(self, reply: Reply) -> None:
+        if reply.status != 200 or self.in_cookies:
+            return  # cookies: the visitor's jar already holds the new ones
+        body: dict[str, Any] = reply.json()
+        self.access_token = body["access_token"]
+        self.refresh_token = body.get("refresh_token", self.refresh_token)
