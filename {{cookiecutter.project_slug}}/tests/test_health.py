@@ -2,8 +2,7 @@
 
 from {{ cookiecutter.package_name }} import create_app
 from tests.conftest import REQUIRED_ENVIRONMENT, SECRET_KEY
-
-{%- if cookiecutter.database == "postgresql" %}
+{% if cookiecutter.database == "postgresql" %}
 UNREACHABLE_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
 {%- else %}
 UNREACHABLE_DATABASE = "sqlite:////nonexistent-directory/app.sqlite3"

@@ -11,25 +11,25 @@ and is stopped by the fixture whatever the outcome; a failing test prints the lo
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
 import uuid
 {%- endif %}
 from collections.abc import Iterator
+from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
 import redis
 {%- endif %}
-{%- if cookiecutter.database == "postgresql" %}
 
+{% if cookiecutter.database == "postgresql" -%}
 from tests.conftest import fresh_postgres_database
-{%- endif %}
+{% endif -%}
 from tests.smtp_sink import smtp_sink
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -45,9 +45,16 @@ RUNNING: list["Instance"] = []
 class Instance:
     """One gunicorn master and its workers, on a free port of 127.0.0.1."""
 
-    def __init__(self, name: str, environment: dict[str, str], log_dir: Path, workers: int):
+    def __init__(
+        self,
+        name: str,
+        environment: dict[str, str],
+        log_dir: Path,
+        workers: int,
+        lifetime: float = LIFETIME,
+    ) -> None:
         self.name = name
-        port = _free_port()
+        self.port = port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_dir / f"gunicorn-{name}.log"
         environment = {
@@ -57,7 +64,7 @@ class Instance:
         }
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "tests.live.serve", str(LIFETIME)],
+                [sys.executable, "-m", "tests.live.serve", str(lifetime)],
                 cwd=PROJECT,
                 env=environment,
                 stdout=log,
@@ -69,12 +76,15 @@ class Instance:
     def wait_until_healthy(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
+            connection = HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                pass  # not listening yet
+            finally:
+                connection.close()
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 pytest.fail(f"gunicorn {self.name} did not come up:\n{self.log()}")
@@ -133,8 +143,6 @@ class Deployment:
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -213,12 +221,12 @@ def deployment(tmp_path_factory, live_database_url{% if cookiecutter.auth_mode !
 
 
 @pytest.fixture(scope="session")
-def a(deployment: Deployment) -> "Instance":
+def a(deployment: Deployment) -> Instance:
     return deployment.instances[0]
 
 
 @pytest.fixture(scope="session")
-def b(deployment: Deployment) -> "Instance":
+def b(deployment: Deployment) -> Instance:
     return deployment.instances[1]
 
 

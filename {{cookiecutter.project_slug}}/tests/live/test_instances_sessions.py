@@ -1,4 +1,4 @@
-"""Two instances, one truth for browser logins{{ " (the /admin panel)" if cookiecutter.auth_mode == "hybrid" else "" }}: a session ended at A is dead at B.
+"""Two instances, one truth for browser logins{{ " (of /admin)" if cookiecutter.auth_mode == "hybrid" else "" }}: a session ended at A is dead at B.
 
 Each login is a row in the shared database; every instance loads it on every request,
 so "log out everywhere" and a password change end it on all of them at once, for the
@@ -27,9 +27,12 @@ pytestmark = pytest.mark.integration
 def new_account(deployment) -> tuple[str, int]:
     """An account made from the command line; its email and id."""
     email = f"user-{uuid.uuid4().hex[:10]}@example.com"
-    created = deployment.flask(
-        "users", "create", email{% if cookiecutter.auth_mode == "hybrid" %}, "--role", "admin"{% endif %}, stdin=f"{PASSWORD}\n"
-    )
+{%- if cookiecutter.auth_mode == "hybrid" %}
+    roles = ("--role", "admin")  # only operators may log in to /admin
+{%- else %}
+    roles = ()
+{%- endif %}
+    created = deployment.flask("users", "create", email, *roles, stdin=f"{PASSWORD}\n")
     return email, int(created.stdout.split()[2])  # "Created user <id> <email>"
 
 

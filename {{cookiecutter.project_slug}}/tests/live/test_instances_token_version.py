@@ -1,7 +1,7 @@
 """Two instances: a password change or a deactivation ends every token on every instance.
 
 Both bump the user's token_version in the shared database, which every instance checks
-on each request, with any revocation backend{{ " (this project has none: this is the part that holds without one)" if cookiecutter.jwt_blocklist == "none" else "" }}.
+on each request, with any revocation backend{{ ", or none, as here" if cookiecutter.jwt_blocklist == "none" else "" }}.
 """
 
 import uuid

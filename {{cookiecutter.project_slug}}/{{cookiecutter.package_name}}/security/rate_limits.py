@@ -20,8 +20,8 @@ from flask_limiter import RateLimitExceeded, RequestLimit
 
 from .. import audit
 from ..errors import error_response
-from ..health import add_readiness_check
 from ..extensions import limiter
+from ..health import add_readiness_check
 from ..models.user import normalise_email
 
 
