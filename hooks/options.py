@@ -130,6 +130,7 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
             "{package_name}/forms.py",
             "{package_name}/security/login_sessions.py",
             "tests/session_client.py",
+            "tests/test_login_cookies.py",
         ),
     ),
     # The login_sessions table: browser logins, and the database blocklist's families.

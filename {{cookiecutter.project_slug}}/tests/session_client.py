@@ -10,6 +10,7 @@ from tests.conftest import PASSWORD
 LOGIN_PAGE = "/admin/login"
 HOME_PAGE = "/admin/"
 CHANGE_PASSWORD_PAGE = "/admin/change-password"
+LOGOUT_PATH = "/admin/logout"
 # The operator the `admin` fixture creates; log_in uses it unless told otherwise.
 ADMIN_EMAIL = "root@example.com"
 DEFAULT_EMAIL = ADMIN_EMAIL
@@ -18,6 +19,7 @@ DEFAULT_EMAIL = ADMIN_EMAIL
 LOGIN_PAGE = "/auth/login"
 HOME_PAGE = "/"
 CHANGE_PASSWORD_PAGE = "/auth/change-password"
+LOGOUT_PATH = "/auth/logout"
 DEFAULT_EMAIL = "ada@example.com"
 {%- endif %}
 CSRF_INPUT = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')

@@ -30,6 +30,9 @@ def init_app(app: Flask) -> None:
     # identifier, so any client could forge it. Use the address as resolved by the
     # trusted-proxy setting (ProxyFix) instead.
     login_manager._session_identifier_generator = _session_identifier
+    # Flask-Login 0.6.3 deletes the remember-me cookie without `Secure`, and browsers
+    # ignore a Set-Cookie for a __Host- name that lacks it: the cookie would stay.
+    login_manager._clear_cookie = _clear_remember_cookie
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.needs_refresh_handler(_needs_fresh_login)
@@ -110,6 +113,18 @@ def prune_logins() -> None:
 def _session_identifier() -> str:
     base = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
     return hashlib.sha512(base.encode()).hexdigest()
+
+
+def _clear_remember_cookie(response) -> None:
+    config = current_app.config
+    response.delete_cookie(
+        config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        domain=config.get("REMEMBER_COOKIE_DOMAIN"),
+        path=config.get("REMEMBER_COOKIE_PATH", "/"),
+        secure=config.get("REMEMBER_COOKIE_SECURE", False),
+        httponly=config.get("REMEMBER_COOKIE_HTTPONLY", True),
+        samesite=config.get("REMEMBER_COOKIE_SAMESITE"),
+    )
 
 
 def _bind_restored_session(_app: Flask, user: User) -> None:
