@@ -197,6 +197,32 @@ def test_bake_live_layers_pass(working_copy, combination):
         assert " skipped" not in proc.stdout, f"nothing may be skipped\n{describe(proc)}"
 
 
+@pytest.mark.parametrize(
+    "combination",
+    combination_params(
+        [c for c in options.combinations() if options.combination_id(c) == "session-sqlite-argon2"]
+    ),
+)
+def test_bake_e2e_skips_without_chromium_unless_services_are_required(
+    working_copy, combination, tmp_path
+):
+    project = working_copy(combination)
+    env = clean_env(CHROMIUM_PATH=str(tmp_path / "no-chromium-here"))
+    env.pop("REQUIRE_SERVICES", None)
+    args = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-m", "e2e"]
+
+    skipped = run(args, cwd=project, env=env)
+    env["REQUIRE_SERVICES"] = "1"
+    failed = run(args, cwd=project, env=env)
+
+    assert skipped.returncode == 0, describe(skipped)
+    assert passed_count(skipped.stdout) == 0
+    assert " skipped" in skipped.stdout
+    assert "no Chromium at" in skipped.stdout, describe(skipped)
+    assert failed.returncode == 1, describe(failed)
+    assert "no Chromium at" in failed.stdout, describe(failed)
+
+
 def _flask(package: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", package, *args]
 

@@ -69,8 +69,15 @@ def fresh_postgres_database(purpose: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
-    """A database of its own for this test run (and xdist worker), dropped at the end."""
+    """A database of its own for this test run (and xdist worker), dropped at the end.
+
+    Its tables are made once: creating them costs more than most tests, so they outlive
+    each test, and only their rows are deleted after it (`empty_database`).
+    """
     with fresh_postgres_database("test") as url:
+        engine = create_engine(url)
+        db.metadata.create_all(engine)
+        engine.dispose()
         yield url
 {%- else %}
 
@@ -82,6 +89,11 @@ def database_url() -> str:
 {%- endif %}
 
 
+def empty_database() -> None:
+    """Delete every row of every table (in an app context); the tables stay."""
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
 
 
@@ -126,21 +138,15 @@ def app(database_url: str{% if cookiecutter.auth_mode != "session" and cookiecut
 {%- endif %}
         }
     )
+{%- if cookiecutter.database == "sqlite" %}
     with app.app_context():
         db.create_all()
+{%- endif %}
     # No app context stays pushed: each test request gets its own, as in production.
     yield app
     with app.app_context():
         db.session.remove()
-{%- if cookiecutter.database == "postgresql" %}
-        # The tables outlive the test (creating them costs more than the test itself);
-        # their rows do not.
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-{%- else %}
-        db.drop_all()
-{%- endif %}
+        empty_database()
         db.engine.dispose()
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
     app.extensions["revocation_redis"].close()

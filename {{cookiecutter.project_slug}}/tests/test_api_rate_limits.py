@@ -8,7 +8,7 @@ from {{ cookiecutter.package_name }}.extensions import db
 {% endif -%}
 from tests.api_client import Api
 {%- set with_redis = cookiecutter.jwt_blocklist == "redis" %}
-from tests.conftest import PASSWORD{% if with_redis %}, SECRET_KEY{% endif %}
+from tests.conftest import PASSWORD{% if with_redis %}, SECRET_KEY, empty_database{% endif %}
 
 LIMIT = 5  # TestingConfig.RATELIMIT_LOGIN
 WRONG = "wrong password entirely"
@@ -126,7 +126,7 @@ def test_unset_storage_counts_in_the_redis_at_redis_url(database_url, redis_url,
         server.close()
     finally:
         with app.app_context():
-            db.drop_all()
+            empty_database()
             db.engine.dispose()
         app.extensions["revocation_redis"].close()
 {%- endif %}

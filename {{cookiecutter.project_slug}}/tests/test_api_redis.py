@@ -10,7 +10,7 @@ from flask_jwt_extended import create_access_token
 from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from tests.api_client import Api
-from tests.conftest import PASSWORD, SECRET_KEY
+from tests.conftest import PASSWORD, SECRET_KEY, empty_database
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
@@ -130,7 +130,7 @@ def test_an_app_whose_redis_url_is_a_closed_port_fails_closed_with_503(database_
         login = client.log_in()
     finally:
         with app.app_context():
-            db.drop_all()
+            empty_database()
             db.engine.dispose()
         app.extensions["revocation_redis"].close()
 

@@ -9,7 +9,7 @@ import pytest
 
 from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.extensions import db
-from tests.conftest import PASSWORD, REQUIRED_ENVIRONMENT, SECRET_KEY
+from tests.conftest import PASSWORD, REQUIRED_ENVIRONMENT, SECRET_KEY, empty_database
 from tests.session_client import DEFAULT_EMAIL, HOME_PAGE, LOGOUT_PATH, log_in, post_form
 
 
@@ -32,7 +32,7 @@ def production_client(database_url, monkeypatch):
     yield app.test_client()
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        empty_database()
         db.engine.dispose()
 
 

@@ -12,7 +12,7 @@ from {{ cookiecutter.package_name }}.config import BaseConfig, TestingConfig
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models.user import User
 from {{ cookiecutter.package_name }}.security import passwords
-from tests.conftest import PASSWORD, SECRET_KEY
+from tests.conftest import PASSWORD, SECRET_KEY, empty_database
 
 ALGORITHMS = ["argon2", "scrypt"]
 PARAMETER_KEYS = (
@@ -90,7 +90,7 @@ def make_app(database_url):
     for app in made:
         with app.app_context():
             db.session.remove()
-            db.drop_all()
+            empty_database()
             db.engine.dispose()
 
 

@@ -8,6 +8,7 @@ listens on a free loopback port, stops by itself after LIFETIME seconds (serve.p
 and is stopped by the fixture whatever the outcome; a failing test prints the logs.
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -180,15 +181,21 @@ def production_environment(database_url: str, smtp_port: int) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def live_database_url(tmp_path_factory) -> Iterator[str]:
-    """An empty database for the live servers, apart from the fast layer's."""
+@contextlib.contextmanager
+def empty_database(purpose: str, directory: Path) -> Iterator[str]:
+    """The URL of an empty database for a set of live servers, apart from any other."""
 {%- if cookiecutter.database == "postgresql" %}
-    with fresh_postgres_database("live") as url:
+    with fresh_postgres_database(purpose) as url:
         yield url
 {%- else %}
-    yield f"sqlite:///{tmp_path_factory.mktemp('live-db') / 'app.sqlite3'}"
+    yield f"sqlite:///{directory / f'{purpose}.sqlite3'}"
 {%- endif %}
+
+
+@pytest.fixture(scope="session")
+def live_database_url(tmp_path_factory) -> Iterator[str]:
+    with empty_database("live", tmp_path_factory.mktemp("live-db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

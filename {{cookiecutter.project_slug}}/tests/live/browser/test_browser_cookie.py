@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD{% if cookiecutter.database == "postgresql" %}, fresh_postgres_database{% endif %}
-from tests.live.conftest import Deployment, Instance
+from tests.conftest import PASSWORD
+from tests.live.conftest import Deployment, Instance, empty_database
 from tests.live.tokens import TokenClient
 
 pytestmark = pytest.mark.e2e
@@ -22,12 +22,8 @@ CSRF_COOKIES = {"csrf_access_token", "csrf_refresh_token"}
 
 @pytest.fixture(scope="module")
 def development_database_url(tmp_path_factory) -> Iterator[str]:
-{%- if cookiecutter.database == "postgresql" %}
-    with fresh_postgres_database("e2e") as url:
+    with empty_database("e2e", tmp_path_factory.mktemp("e2e-db")) as url:
         yield url
-{%- else %}
-    yield f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'app.sqlite3'}"
-{%- endif %}
 
 
 @pytest.fixture(scope="module")
