@@ -18,6 +18,13 @@ def test_a_protected_request_costs_one_sql_statement(client, user, statements):
 {%- endif %}
 
 
+def test_a_request_without_a_valid_token_costs_no_statement(client, statements):
+    assert client.get("/api/v1/auth/me").status_code == 401
+    assert Api(client).get("/api/v1/auth/me", token="not.a.token").status_code == 401
+
+    assert statements == []
+
+
 def test_an_admin_request_costs_the_check_plus_the_listing(client, make_user, statements):
     make_user("root@example.com", roles=("admin",))
     api = Api(client)

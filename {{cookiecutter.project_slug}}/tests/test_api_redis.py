@@ -137,3 +137,38 @@ def test_an_app_whose_redis_url_is_a_closed_port_fails_closed_with_503(database_
     assert (me.status_code, me.get_json()["error"]) == (503, "revocation_store_unavailable")
     assert (login.status_code, login.get_json()["error"]) == (503, "revocation_store_unavailable")
     assert "revocation store unavailable" in caplog.text
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch) -> list:
+    """Every exchange with Redis from now on: a command, or a whole pipeline, is one."""
+    sent: list = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(connection, command, check_health=True):
+        sent.append(command)
+        return send(connection, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+    return sent
+
+
+def test_a_protected_request_costs_one_redis_round_trip_and_one_statement(
+    api, redis_round_trips, statements
+):
+    redis_round_trips.clear()
+    statements.clear()
+
+    assert api.get("/api/v1/auth/me").status_code == 200
+
+    assert len(redis_round_trips) == 1, redis_round_trips  # EXISTS on the revocation key
+    assert len(statements) == 1, statements  # the user, active and on the token's version
+
+
+def test_a_request_without_a_token_costs_no_round_trip_at_all(
+    client, redis_round_trips, statements
+):
+    assert client.get("/api/v1/auth/me").status_code == 401
+
+    assert redis_round_trips == []
+    assert statements == []

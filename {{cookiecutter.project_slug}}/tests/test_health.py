@@ -15,7 +15,18 @@ def test_liveness_answers_ok_without_sql_or_cookies(client, statements):
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
     assert "Set-Cookie" not in response.headers
+    assert "Vary" not in response.headers  # no session was even opened
     assert statements == []
+
+
+def test_liveness_carries_the_security_headers_and_is_never_cached(client):
+    response = client.get("/healthz")
+
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code in (404, 405)  # only GET and HEAD answer
 
 
 def test_readiness_checks_the_database_with_one_trivial_statement(client, statements):

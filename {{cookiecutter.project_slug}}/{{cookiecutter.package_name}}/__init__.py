@@ -22,6 +22,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     cli.register(app)
+    health.init_app(app)  # last: the liveness probe answers ahead of everything above
     return app
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
@@ -45,21 +45,33 @@ def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
     db.session.commit()
 
 
+# Built once: only the values change from one request to the next.
+_LIVE_FAMILY = (
+    select(LoginSession)
+    .join(LoginSession.user)
+    .options(contains_eager(LoginSession.user))
+    .where(
+        LoginSession.token_hash == bindparam("family_hash"),
+        LoginSession.revoked_at.is_(None),
+        LoginSession.expires_at > bindparam("now"),
+        LoginSession.token_version == User.token_version,
+        User.token_version == bindparam("version"),
+        User.id == bindparam("user_id"),
+        User.active.is_(True),
+    )
+)
+
+
 def load_user(claims: dict[str, Any]) -> User | None:
     """The token's user, if its family is alive: ONE statement, indexed by token_hash."""
     record = db.session.scalar(
-        select(LoginSession)
-        .join(LoginSession.user)
-        .options(contains_eager(LoginSession.user))
-        .where(
-            LoginSession.token_hash == hash_token(claims["fam"]),
-            LoginSession.revoked_at.is_(None),
-            LoginSession.expires_at > utcnow(),
-            LoginSession.token_version == User.token_version,
-            User.token_version == claims["ver"],
-            User.id == int(claims["sub"]),
-            User.active.is_(True),
-        )
+        _LIVE_FAMILY,
+        {
+            "family_hash": hash_token(claims["fam"]),
+            "now": utcnow(),
+            "version": claims["ver"],
+            "user_id": int(claims["sub"]),
+        },
     )
     return record.user if record is not None else None
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import redis
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..errors import error_response
 from ..extensions import db
@@ -71,17 +71,21 @@ def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
         pipe.execute()
 
 
+# Built once: only the values change from one request to the next.
+_ACTIVE_USER = select(User).where(
+    User.id == bindparam("user_id"),
+    User.active.is_(True),
+    User.token_version == bindparam("version"),
+)
+
+
 def load_user(claims: dict[str, Any]) -> User | None:
     with _store() as client:
         revoked = client.exists(_key("revoked", claims["fam"]))
     if revoked:
         return None
     return db.session.scalar(
-        select(User).where(
-            User.id == int(claims["sub"]),
-            User.active.is_(True),
-            User.token_version == claims["ver"],
-        )
+        _ACTIVE_USER, {"user_id": int(claims["sub"]), "version": claims["ver"]}
     )
 
 

@@ -1,15 +1,20 @@
-"""Flask-JWT-Extended's manager, made to refuse tokens that lack a required claim.
+"""Flask-JWT-Extended's manager, decoding each token once and refusing incomplete ones.
 
-Flask-JWT-Extended fills in a missing `type` (as "access"), `jti` and `fresh` before
-any loader sees the claims, so a loader cannot tell a token that omitted them. This
-subclass checks the claims as they were signed, then lets the normal checks run.
+Flask-JWT-Extended 4.7 parses a token four times to accept it (unverified claims,
+unverified header, the verified decode, and again on the way out) and fills in a
+missing `type`, `jti` and `fresh` before any loader sees the claims, so a loader cannot
+tell a token that omitted them. This subclass does the one verified decode PyJWT needs,
+with PyJWT itself requiring every claim this app signs, then the same checks
+Flask-JWT-Extended makes after it (the identity claim, the CSRF double submit).
 """
 
+from hmac import compare_digest
 from typing import Any
 
 import jwt as pyjwt
 from flask_jwt_extended import JWTManager
-from flask_jwt_extended.exceptions import JWTDecodeError
+from flask_jwt_extended.config import config
+from flask_jwt_extended.exceptions import CSRFError, JWTDecodeError
 
 # Every token this app issues carries these; anything else was not made here.
 REQUIRED_CLAIMS = ("exp", "iat", "jti", "type", "iss", "aud", "sub", "fam", "ver", "fexp")
@@ -19,10 +24,34 @@ class StrictJWTManager(JWTManager):
     def _decode_jwt_from_config(
         self, encoded_token: str, csrf_value: Any = None, allow_expired: bool = False
     ) -> dict:
-        claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
-        # The signature was verified just above; this only reads what was signed.
-        signed = pyjwt.decode(encoded_token, options={"verify_signature": False})
-        missing = [claim for claim in REQUIRED_CLAIMS if signed.get(claim) is None]
-        if missing:
-            raise JWTDecodeError(f"Missing claims: {', '.join(missing)}")
+        try:
+            claims = _decode(encoded_token, allow_expired=allow_expired)
+        except pyjwt.ExpiredSignatureError as expired:
+            # What Flask-JWT-Extended's expired-token loader is handed.
+            expired.jwt_header = pyjwt.get_unverified_header(encoded_token)  # type: ignore[attr-defined]
+            expired.jwt_data = _decode(encoded_token, allow_expired=True)  # type: ignore[attr-defined]
+            raise
+        claims.setdefault("fresh", False)  # refresh tokens carry none
+        if csrf_value:
+            if "csrf" not in claims:
+                raise JWTDecodeError("Missing claim: csrf")
+            if not compare_digest(claims["csrf"], csrf_value):
+                raise CSRFError("CSRF double submit tokens do not match")
         return claims
+
+
+def _decode(encoded_token: str, *, allow_expired: bool) -> dict:
+    # One key for every token (no decode_key_loader): it never depends on the token.
+    return pyjwt.decode(
+        encoded_token,
+        config.decode_key,
+        algorithms=config.decode_algorithms,
+        audience=config.decode_audience,
+        issuer=config.decode_issuer,
+        leeway=config.leeway,
+        options={
+            "require": list(REQUIRED_CLAIMS),
+            "verify_exp": not allow_expired,
+            "verify_sub": config.verify_sub,
+        },
+    )

@@ -14,7 +14,7 @@ from flask import Flask, current_app, jsonify, redirect, request, session, url_f
 from flask.cli import AppGroup
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
 from ..errors import error_response, wants_json
@@ -76,25 +76,28 @@ def end_login() -> None:
     logout_user()
 
 
-def load_user(token: str) -> User | None:
-    now = utcnow()
-    record = db.session.scalar(
-        select(LoginSession)
-        .join(LoginSession.user)
-        .options(contains_eager(LoginSession.user))
-        .where(
-            LoginSession.token_hash == hash_token(token),
-            LoginSession.revoked_at.is_(None),
-            LoginSession.expires_at > now,
-            LoginSession.token_version == User.token_version,
-            User.active.is_(True),
+# Built once: only the values change from one request to the next.
+_LIVE_LOGIN = (
+    select(LoginSession)
+    .join(LoginSession.user)
+    .options(contains_eager(LoginSession.user))
+    .where(
+        LoginSession.token_hash == bindparam("token_hash"),
+        LoginSession.revoked_at.is_(None),
+        LoginSession.expires_at > bindparam("now"),
+        LoginSession.token_version == User.token_version,
+        User.active.is_(True),
 {%- if cookiecutter.auth_mode == "hybrid" and cookiecutter.jwt_blocklist == "database" %}
-            # The API's token families share this table; their rows always hold a
-            # refresh jti. A family id is never a browser login, whatever cookie names it.
-            LoginSession.refresh_jti.is_(None),
+        # The API's token families share this table; their rows always hold a
+        # refresh jti. A family id is never a browser login, whatever cookie names it.
+        LoginSession.refresh_jti.is_(None),
 {%- endif %}
-        )
     )
+)
+
+
+def load_user(token: str) -> User | None:
+    record = db.session.scalar(_LIVE_LOGIN, {"token_hash": hash_token(token), "now": utcnow()})
     if record is None:
         return None
     record.user.login_token = token
