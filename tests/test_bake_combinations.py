@@ -189,7 +189,7 @@ def test_bake_live_layers_pass(working_copy, combination):
     args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     proc = run([*args, "-m", live_markers(combination)], cwd=project, env=env)
     assert proc.returncode == 0, describe(proc)
-    minimum = MIN_LIVE_TESTS_PASSED[combination["auth_mode"]]
+    minimum = MIN_LIVE_TESTS_PASSED[combination["auth_mode"], combination["jwt_blocklist"]]
     assert passed_count(proc.stdout) >= minimum, (
         f"expected at least {minimum} passed live tests\n{describe(proc)}"
     )

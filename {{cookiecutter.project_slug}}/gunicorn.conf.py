@@ -10,12 +10,12 @@ import os
 wsgi_app = "{{ cookiecutter.package_name }}:create_app()"
 
 
-def _number(name: str, default: int) -> int:
+def _number(name: str, default: int, *, minimum: int = 1) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not (value.isascii() and value.isdigit()) or int(value) < 1:
-        raise RuntimeError(f"{name} must be a whole number of 1 or more, got {value!r}")
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise RuntimeError(f"{name} must be a whole number of {minimum} or more, got {value!r}")
     return int(value)
 
 
@@ -38,7 +38,7 @@ threads = _number("GUNICORN_THREADS", 1)
 # A worker silent for this long is killed and replaced; a login hashes for well under 1 s.
 timeout = _number("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _number("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = _number("GUNICORN_KEEPALIVE", 5)
+keepalive = _number("GUNICORN_KEEPALIVE", 5, minimum=0)  # 0: no keep-alive
 
 # The app's ProxyFix (TRUSTED_PROXY_COUNT) is the one place that believes X-Forwarded-*
 # headers; gunicorn must not also rewrite the scheme from them on its own authority.

@@ -1,5 +1,9 @@
 """What a protected API request costs the database."""
 
+import time
+
+import jwt
+
 from tests.api_client import Api
 
 
@@ -18,11 +22,21 @@ def test_a_protected_request_costs_one_sql_statement(client, user, statements):
 {%- endif %}
 
 
-def test_a_request_without_a_valid_token_costs_no_statement(client, statements):
-    assert client.get("/api/v1/auth/me").status_code == 401
-    assert Api(client).get("/api/v1/auth/me", token="not.a.token").status_code == 401
+def test_a_request_without_a_valid_token_costs_no_statement(app, client, user, statements):
+    api = Api(client)
+    api.log_in()
+    valid = jwt.decode(api.access_token, options={"verify_signature": False})
+    key = app.config["JWT_SECRET_KEY"]
+    expired = jwt.encode({**valid, "exp": int(time.time()) - 60}, key, algorithm="HS256")
+    elsewhere = jwt.encode({**valid, "aud": "another-service"}, key, algorithm="HS256")
+    statements.clear()
 
-    assert statements == []
+    assert app.test_client().get("/api/v1/auth/me").status_code == 401
+    for token in ("not.a.token", expired, elsewhere):
+        stranger = Api(app.test_client())  # holds no cookie of the real login
+        assert stranger.get("/api/v1/auth/me", token=token).status_code == 401
+
+    assert statements == []  # refused on the token alone, before any lookup
 
 
 def test_an_admin_request_costs_the_check_plus_the_listing(client, make_user, statements):

@@ -16,6 +16,7 @@ SETTINGS = (
     "WEB_CONCURRENCY",
     "GUNICORN_THREADS",
     "GUNICORN_TIMEOUT",
+    "GUNICORN_KEEPALIVE",
     "GUNICORN_CONTROL_SOCKET",
     "GUNICORN_ACCESS_LOG_FORMAT",
 )
@@ -54,11 +55,13 @@ def test_settings_come_from_the_environment(conf):
         WEB_CONCURRENCY="3",
         GUNICORN_THREADS="4",
         GUNICORN_TIMEOUT="60",
+        GUNICORN_KEEPALIVE="0",
         GUNICORN_CONTROL_SOCKET="/run/service/gunicorn.ctl",
         GUNICORN_ACCESS_LOG_FORMAT="%(h)s %(s)s",
     )
     assert settings["bind"] == ["0.0.0.0:8080", "[::]:8080"]
     assert (settings["workers"], settings["threads"], settings["timeout"]) == (3, 4, 60)
+    assert settings["keepalive"] == 0  # keep-alive off
     assert settings["control_socket"] == "/run/service/gunicorn.ctl"
     assert "control_socket_disable" not in settings
     assert settings["access_log_format"] == "%(h)s %(s)s"

@@ -34,7 +34,15 @@ MIN_SECRET_LENGTH = 32
 class BaseConfig:
     SITE_NAME = {{ cookiecutter.project_name | tojson }}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+{%- if cookiecutter.database == "postgresql" %}
+    # A pooled connection the server or a proxy has closed is noticed and replaced before
+    # a request uses it, instead of failing that request.
     SQLALCHEMY_ENGINE_OPTIONS: Mapping[str, Any] = {"pool_pre_ping": True}
+{%- else %}
+    # No pool pre-ping: a SQLite file has no server that could close a connection, and
+    # the ping would cost every request a statement.
+    SQLALCHEMY_ENGINE_OPTIONS: Mapping[str, Any] = {}
+{%- endif %}
 
     # Number of reverse proxies in front of the app whose X-Forwarded-For / -Proto
     # headers are trusted. 0 means "none": the headers are ignored, so a client
@@ -91,6 +99,9 @@ class BaseConfig:
     # memory:// counts per process: behind several workers, use redis://host:6379/0.
     RATELIMIT_STORAGE_URI: str | None = "memory://"
 {%- endif %}
+    # A moving window counts the last minute (hour) at every moment: a fixed window would
+    # allow twice a limit across a window's edge, and reset in the middle of an attack.
+    RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_REGISTER = "10 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per hour"  # noqa: S105 (a rate, not a secret)

@@ -56,7 +56,7 @@ def add_readiness_check(app: Flask, name: str, check: Callable[[], object]) -> N
 
 
 @bp.get("/readyz")
-@limiter.exempt
+@limiter.exempt  # should the app ever get default limits: a probe must never be refused
 def readyz():
     checks = {"database": _database_answers, **current_app.extensions.get("readiness_checks", {})}
     states = {name: "ok" if _passes(name, check) else "down" for name, check in checks.items()}

@@ -1,17 +1,16 @@
 """SQLite for several worker processes sharing one database file.
 
-WAL lets readers carry on while one process writes, and the busy timeout makes a writer
-wait for the lock instead of failing at once with "database is locked". Both matter as
-soon as gunicorn runs more than one worker. One machine only: SQLite cannot be shared
-between instances on different hosts (use PostgreSQL there).
+WAL lets readers carry on while one process writes, which matters as soon as gunicorn
+runs more than one worker. A writer that finds the lock taken waits for it rather than
+failing with "database is locked": for up to 5 seconds, the driver's default busy timeout
+(`?timeout=SECONDS` in DATABASE_URL changes it). One machine only: SQLite cannot be
+shared between instances on different hosts (use PostgreSQL there).
 """
 
 from flask import Flask
 from sqlalchemy import event
 
 from .extensions import db
-
-BUSY_TIMEOUT_MS = 5000
 
 
 def init_app(app: Flask) -> None:
@@ -27,6 +26,5 @@ def _tune_connection(dbapi_connection, _record) -> None:
         # Stored in the file, so this is a no-op after the first connection; an
         # in-memory database (the tests) keeps its "memory" journal.
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:
         cursor.close()

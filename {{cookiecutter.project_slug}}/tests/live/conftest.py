@@ -35,8 +35,9 @@ from tests.smtp_sink import smtp_sink
 
 PROJECT = Path(__file__).resolve().parents[2]
 PACKAGE = "{{ cookiecutter.package_name }}"
-# Seconds a live server may run at most; the whole live layer takes well under this.
-LIFETIME = 600
+# Seconds a live server may run at most, so none outlives a test run that was killed;
+# the whole live layer takes well under a minute.
+LIFETIME = 1800
 STARTUP_TIMEOUT = 30
 
 # Every server this run started and has not stopped yet, for the logs of a failure.
@@ -55,31 +56,36 @@ class Instance:
         lifetime: float = LIFETIME,
     ) -> None:
         self.name = name
-        self.port = port = _free_port()
-        self.url = f"http://127.0.0.1:{port}"
+        # The test listens and hands gunicorn the socket: between choosing a free port
+        # and listening on it, no other server (another test run's) can take it.
+        listener = socket.create_server(("127.0.0.1", 0))
+        self.port = listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"gunicorn-{name}.log"
         environment = {
             **environment,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_BIND": f"fd://{listener.fileno()}",
             "WEB_CONCURRENCY": str(workers),
         }
-        with self.log_path.open("wb") as log:
+        with listener, self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tests.live.serve", str(lifetime)],
                 cwd=PROJECT,
                 env=environment,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                pass_fds=(listener.fileno(),),
                 start_new_session=True,  # its own process group: stop() reaches the workers
             )
         RUNNING.append(self)
 
     def wait_until_healthy(self) -> None:
+        """Until /readyz answers 200: a worker serves, and reaches the database{% if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %} and Redis{% endif %}."""
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
             connection = HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                connection.request("GET", "/healthz")
+                connection.request("GET", "/readyz")
                 if connection.getresponse().status == 200:
                     return
             except OSError:
@@ -107,16 +113,15 @@ class Instance:
 
 
 class Deployment:
-    """The shared settings, the database, the mail, and the instances serving them."""
+    """The shared settings, the database, and the instances serving them."""
 
-    def __init__(self, environment: dict[str, str], root: Path, inbox) -> None:
+    def __init__(self, environment: dict[str, str], root: Path) -> None:
         self.environment = environment
         self.root = root
-        self.inbox = inbox
         self.instances: list[Instance] = []
 
     def start(self, *names: str, workers: int = 2) -> list[Instance]:
-        """Start instances side by side; return them once every one answers /healthz."""
+        """Start instances side by side; return them once every one is ready."""
         started = [Instance(name, self.environment, self.root, workers) for name in names]
         self.instances += started
         for instance in started:
@@ -141,12 +146,6 @@ class Deployment:
     def stop(self) -> None:
         for instance in self.instances:
             instance.stop()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def production_environment(database_url: str, smtp_port: int) -> dict[str, str]:
@@ -201,7 +200,7 @@ def live_database_url(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def deployment(tmp_path_factory, live_database_url{% if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}, redis_url{% endif %}) -> Iterator[Deployment]:
     """Two production instances, A and B, on one migrated database{% if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %} and one Redis{% endif %}."""
-    with smtp_sink() as (inbox, smtp_port):
+    with smtp_sink() as (_inbox, smtp_port):
         environment = production_environment(live_database_url, smtp_port)
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
         prefix = f"{PACKAGE}-live-{uuid.uuid4().hex[:12]}:"
@@ -212,7 +211,7 @@ def deployment(tmp_path_factory, live_database_url{% if cookiecutter.auth_mode !
             RATELIMIT_KEY_PREFIX=f"{prefix}limits",
         )
 {%- endif %}
-        deployment = Deployment(environment, tmp_path_factory.mktemp("deployment"), inbox)
+        deployment = Deployment(environment, tmp_path_factory.mktemp("deployment"))
         deployment.flask("db", "upgrade")  # once per release, before any instance starts
         try:
             deployment.start("A", "B")

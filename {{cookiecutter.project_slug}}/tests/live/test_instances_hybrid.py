@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.live.client import Visitor
 from tests.live.pages import log_in, post_form
-from tests.live.tokens import TokenClient
+from tests.live.tokens import new_account
 
 pytestmark = pytest.mark.integration
 
@@ -22,22 +22,12 @@ def operator(deployment, a) -> Visitor:
     return browser
 
 
-def customer_at(a, b) -> tuple[TokenClient, int]:
-    """A customer registered at A and holding tokens from B; their client and id."""
-    email = f"customer-{uuid.uuid4().hex[:10]}@example.com"
-    client = TokenClient()
-    registered = client.register(a, email)
-    assert registered.status == 201
-    assert client.log_in(b, email).status == 200
-    return client, registered.json()["id"]
-
-
 @pytest.mark.parametrize("action", ["deactivate", "logout-everywhere"])
 def test_an_operator_action_at_a_ends_the_customers_tokens_at_b(operator, a, b, action):
-    customer, customer_id = customer_at(a, b)
+    customer, account = new_account(a, b)  # registered at A, holding tokens from B
     assert customer.me(b).status == 200
 
-    done = post_form(operator, a, f"/admin/users/{customer_id}/{action}", page="/admin/users")
+    done = post_form(operator, a, f"/admin/users/{account['id']}/{action}", page="/admin/users")
 
     assert done.status == 303
     refused = customer.me(b)

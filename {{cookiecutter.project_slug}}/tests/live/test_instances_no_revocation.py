@@ -6,25 +6,15 @@ revocation. What does hold across instances (password change, deactivation) is i
 test_instances_token_version.py.
 """
 
-import uuid
-
 import pytest
 
-from tests.live.tokens import TokenClient
+from tests.live.tokens import new_account
 
 pytestmark = pytest.mark.integration
 
 
-def signed_up(a, b) -> TokenClient:
-    email = f"user-{uuid.uuid4().hex[:10]}@example.com"
-    client = TokenClient()
-    assert client.register(a, email).status == 201
-    assert client.log_in(b, email).status == 200
-    return client
-
-
 def test_a_token_logged_out_at_a_still_works_at_b_until_it_expires(a, b):
-    client = signed_up(a, b)
+    client, _ = new_account(a, b)
     copy = client.copy()
 
     assert client.log_out(a).status == 200
@@ -34,7 +24,7 @@ def test_a_token_logged_out_at_a_still_works_at_b_until_it_expires(a, b):
 
 
 def test_refresh_tokens_are_not_rotated_so_one_works_at_both_instances_again_and_again(a, b):
-    client = signed_up(a, b)
+    client, _ = new_account(a, b)
 
     for instance in (a, b, a, b):
         reply = client.refresh(instance)

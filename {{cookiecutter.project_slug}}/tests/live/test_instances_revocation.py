@@ -4,33 +4,22 @@ Revocation lives in the shared {{ "Redis" if cookiecutter.jwt_blocklist == "redi
 whichever instance and worker the next request reaches.
 """
 
-import uuid
-
 import pytest
 
-from tests.live.tokens import TokenClient
+from tests.live.tokens import new_account
 
 pytestmark = pytest.mark.integration
 
 
-def signed_up(a, b) -> tuple[TokenClient, str]:
-    """A new account, registered at A and logged in at B."""
-    email = f"user-{uuid.uuid4().hex[:10]}@example.com"
-    client = TokenClient()
-    assert client.register(a, email).status == 201
-    assert client.log_in(b, email).status == 200
-    return client, email
-
-
 def test_a_login_made_at_one_instance_works_at_the_other(a, b):
-    client, email = signed_up(a, b)
+    client, account = new_account(a, b)
 
-    assert client.me(a).json()["email"] == email
-    assert client.me(b).json()["email"] == email
+    assert client.me(a).json()["email"] == account["email"]
+    assert client.me(b).json()["email"] == account["email"]
 
 
 def test_logout_at_a_is_refused_at_b_for_access_and_refresh(a, b):
-    client, _ = signed_up(a, b)
+    client, _ = new_account(a, b)
     stolen = client.copy()  # what a thief copied before the logout
 
     assert client.log_out(a).status == 200
@@ -42,7 +31,7 @@ def test_logout_at_a_is_refused_at_b_for_access_and_refresh(a, b):
 
 
 def test_a_refresh_rotated_at_a_continues_at_b_and_the_old_token_is_refused(a, b):
-    client, _ = signed_up(a, b)
+    client, _ = new_account(a, b)
     before = client.copy()
 
     assert client.refresh(a).status == 200
@@ -55,7 +44,7 @@ def test_a_refresh_rotated_at_a_continues_at_b_and_the_old_token_is_refused(a, b
 
 
 def test_reuse_detected_at_b_ends_the_login_at_a_too(a, b):
-    client, _ = signed_up(a, b)
+    client, _ = new_account(a, b)
     thief = client.copy()
     assert client.refresh(a).status == 200  # the victim rotates; the thief's copy is stale
 

@@ -1,6 +1,7 @@
 """The live servers themselves: bounded in time, and gone with their port when stopped."""
 
 import os
+import signal
 import socket
 
 import pytest
@@ -31,7 +32,9 @@ def test_a_server_stops_by_itself_when_its_time_is_up(deployment, tmp_path):
     instance = Instance("short-lived", deployment.environment, tmp_path, workers=1, lifetime=3)
     try:
         instance.process.wait(timeout=30)  # the watchdog's SIGTERM, not ours
-        assert instance.process.returncode == 0, instance.log()
+        # 0 after gunicorn's graceful shutdown; -SIGTERM if the time ran out while it was
+        # still starting, before its signal handlers were in place.
+        assert instance.process.returncode in (0, -signal.SIGTERM), instance.log()
     finally:
         instance.stop()
     assert nothing_listens_on(instance.port)

@@ -5,6 +5,7 @@ with the double-submit CSRF header (jwt_cookie): `TokenClient` finds out from th
 answer, so the live tests read the same for both.
 """
 
+import uuid
 from typing import Any
 
 from tests.conftest import PASSWORD
@@ -78,3 +79,14 @@ class TokenClient:
         body: dict[str, Any] = reply.json()
         self.access_token = body["access_token"]
         self.refresh_token = body.get("refresh_token", self.refresh_token)
+
+
+def new_account(register_at, log_in_at) -> tuple[TokenClient, dict[str, Any]]:
+    """A new account registered at one instance and logged in at another: its client,
+    and the registration's answer (`id`, `email`)."""
+    client = TokenClient()
+    registered = client.register(register_at, f"user-{uuid.uuid4().hex[:10]}@example.com")
+    assert registered.status == 201, registered
+    account = registered.json()
+    assert client.log_in(log_in_at, account["email"]).status == 200
+    return client, account

@@ -9,8 +9,18 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, ForeignKey, String, delete, or_, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    ForeignKey,
+    Select,
+    String,
+    bindparam,
+    delete,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
 
 from ..extensions import db
 from .user import User, utcnow
@@ -53,6 +63,28 @@ class LoginSession(db.Model):
             expires_at=utcnow() + lifetime,
         )
         return record, token
+
+
+def live_login_query(*conditions: ColumnElement[bool]) -> Select:
+    """The login record whose hash is `:token_hash`, with its user, if both are alive.
+
+    One statement, built once by each caller (only the values change per request): not
+    revoked, not expired at `:now`, made under the user's current token_version, and the
+    user active; `conditions` add the caller's own.
+    """
+    return (
+        select(LoginSession)
+        .join(LoginSession.user)
+        .options(contains_eager(LoginSession.user))
+        .where(
+            LoginSession.token_hash == bindparam("token_hash"),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.expires_at > bindparam("now"),
+            LoginSession.token_version == User.token_version,
+            User.active.is_(True),
+            *conditions,
+        )
+    )
 
 
 def delete_dead_logins() -> int:

@@ -12,10 +12,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
-from ..models.login_session import LoginSession, delete_dead_logins, hash_token
+from ..models.login_session import LoginSession, delete_dead_logins, hash_token, live_login_query
 from ..models.user import User, utcnow
 
 # Whether refresh tokens are rotated (and reuse detected) with this backend.
@@ -45,20 +44,9 @@ def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
     db.session.commit()
 
 
-# Built once: only the values change from one request to the next.
-_LIVE_FAMILY = (
-    select(LoginSession)
-    .join(LoginSession.user)
-    .options(contains_eager(LoginSession.user))
-    .where(
-        LoginSession.token_hash == bindparam("family_hash"),
-        LoginSession.revoked_at.is_(None),
-        LoginSession.expires_at > bindparam("now"),
-        LoginSession.token_version == User.token_version,
-        User.token_version == bindparam("version"),
-        User.id == bindparam("user_id"),
-        User.active.is_(True),
-    )
+# Built once: the family's row, alive, with its user, on the token's version.
+_LIVE_FAMILY = live_login_query(
+    User.token_version == bindparam("version"), User.id == bindparam("user_id")
 )
 
 
@@ -67,7 +55,7 @@ def load_user(claims: dict[str, Any]) -> User | None:
     record = db.session.scalar(
         _LIVE_FAMILY,
         {
-            "family_hash": hash_token(claims["fam"]),
+            "token_hash": hash_token(claims["fam"]),
             "now": utcnow(),
             "version": claims["ver"],
             "user_id": int(claims["sub"]),

@@ -13,13 +13,13 @@ import click
 from flask import Flask, current_app, jsonify, redirect, request, session, url_for
 from flask.cli import AppGroup
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
+from flask_login.config import COOKIE_NAME
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import update
 
 from ..errors import error_response, wants_json
 from ..extensions import csrf, db, login_manager
-from ..models.login_session import LoginSession, delete_dead_logins, hash_token
+from ..models.login_session import LoginSession, delete_dead_logins, hash_token, live_login_query
 from ..models.user import User, utcnow
 
 
@@ -76,24 +76,13 @@ def end_login() -> None:
     logout_user()
 
 
-# Built once: only the values change from one request to the next.
-_LIVE_LOGIN = (
-    select(LoginSession)
-    .join(LoginSession.user)
-    .options(contains_eager(LoginSession.user))
-    .where(
-        LoginSession.token_hash == bindparam("token_hash"),
-        LoginSession.revoked_at.is_(None),
-        LoginSession.expires_at > bindparam("now"),
-        LoginSession.token_version == User.token_version,
-        User.active.is_(True),
-{%- if cookiecutter.auth_mode == "hybrid" and cookiecutter.jwt_blocklist == "database" %}
-        # The API's token families share this table; their rows always hold a
-        # refresh jti. A family id is never a browser login, whatever cookie names it.
-        LoginSession.refresh_jti.is_(None),
+{% if cookiecutter.auth_mode == "hybrid" and cookiecutter.jwt_blocklist == "database" -%}
+# The API's token families share this table; their rows always hold a refresh jti. A
+# family id is never a browser login, whatever cookie names it.
+_LIVE_LOGIN = live_login_query(LoginSession.refresh_jti.is_(None))
+{%- else -%}
+_LIVE_LOGIN = live_login_query()
 {%- endif %}
-    )
-)
 
 
 def load_user(token: str) -> User | None:
@@ -121,7 +110,7 @@ def _session_identifier() -> str:
 def _clear_remember_cookie(response) -> None:
     config = current_app.config
     response.delete_cookie(
-        config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME),
         domain=config.get("REMEMBER_COOKIE_DOMAIN"),
         path=config.get("REMEMBER_COOKIE_PATH", "/"),
         secure=config.get("REMEMBER_COOKIE_SECURE", False),

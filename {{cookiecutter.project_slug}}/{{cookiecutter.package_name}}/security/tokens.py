@@ -2,9 +2,10 @@
 
 Every token belongs to one login, its *family*: the random `fam` claim names it, and
 the revocation backend (families_{{ cookiecutter.jwt_blocklist }}.py) decides whether that family is still
-alive. A protected request goes: Flask-JWT-Extended verifies signature, algorithm,
-issuer, audience and expiry -> `_is_revoked` checks the claims are complete, then loads
-the user together with the family's state in one step -> the view reads `current_user`.
+alive. A protected request goes: jwt_manager.py decodes the token once, PyJWT checking
+signature, algorithm, issuer, audience, expiry and that every claim is there ->
+`_is_revoked` checks the claims' shapes, then loads the user together with the family's
+state in one step -> the view reads `current_user`.
 """
 
 import uuid
@@ -169,6 +170,8 @@ def _claims_problem(header: dict[str, Any], data: dict[str, Any]) -> str | None:
         return "unexpected token header"
     if header.get("alg") != current_app.config["JWT_ALGORITHM"]:
         return "unexpected algorithm"
+    # PyJWT already required them (jwt_manager.py); checked again so that no other way
+    # of decoding could ever hand this app a token without them.
     missing = [claim for claim in REQUIRED_CLAIMS if data.get(claim) is None]
     if missing:
         return f"missing claims: {', '.join(missing)}"

@@ -34,7 +34,7 @@ def development(deployment, development_database_url, tmp_path_factory) -> Itera
         "APP_ENV": "development",
         "DATABASE_URL": development_database_url,
     }
-    server = Deployment(environment, tmp_path_factory.mktemp("development"), deployment.inbox)
+    server = Deployment(environment, tmp_path_factory.mktemp("development"))
     server.flask("db", "upgrade")
     try:
         (instance,) = server.start("development", workers=1)
