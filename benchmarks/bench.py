@@ -121,6 +121,7 @@ def reference_targets(work_dir: Path) -> list[Target]:
             "GET /me, session cookie",
             references.login_app(work_dir / "reference_login.sqlite3"),
         ),
+        (references.REDIS, "GET / → EXISTS, jsonify", references.redis_app(bakes.REDIS_URL)),
     ]
     return [
         Target(

@@ -7,7 +7,9 @@ They give the bakes' numbers something to be read against:
   token's identity (signature and expiry checked; no database, no revocation);
 - `login_app`: Flask-Login's documented setup over Flask-SQLAlchemy, a `user_loader`
   doing `db.session.get(User, int(user_id))` and a `@login_required` JSON route, on a
-  SQLite file in WAL mode like the bakes'.
+  SQLite file in WAL mode like the bakes';
+- `redis_app`: the bare route plus one redis-py `EXISTS` on a pooled client, as the redis
+  blocklist asks once per request: what one round trip to this Redis costs here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import redis
 from flask import Flask, jsonify
 from flask_jwt_extended import JWTManager, create_access_token, get_jwt_identity, jwt_required
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
@@ -28,6 +31,7 @@ from harness import BASE_URL, ENVIRON_BASE, BenchError, WsgiCall, cookie_header
 BARE = "bare Flask JSON route"
 JWT = "Flask-JWT-Extended @jwt_required()"
 LOGIN = "Flask-Login user_loader + db.session.get"
+REDIS = "bare route + one redis-py EXISTS"
 
 
 def bare_app() -> tuple[Flask, WsgiCall]:
@@ -53,6 +57,17 @@ def jwt_app() -> tuple[Flask, WsgiCall]:
     with app.app_context():
         token = create_access_token(identity="1")
     return app, WsgiCall(app, "/protected", headers={"Authorization": f"Bearer {token}"})
+
+
+def redis_app(redis_url: str) -> tuple[Flask, WsgiCall]:
+    app = Flask("reference_redis")
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+
+    @app.get("/")
+    def index():
+        return jsonify(ok=True, revoked=bool(client.exists("bench-reference:absent")))
+
+    return app, WsgiCall(app, "/")
 
 
 class _Base(DeclarativeBase):

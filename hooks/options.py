@@ -129,9 +129,16 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
             "{package_name}/static",
             "{package_name}/forms.py",
             "{package_name}/security/login_sessions.py",
+            "{package_name}/security/signed_sessions.py",
             "tests/session_client.py",
+            "tests/test_signed_sessions.py",
             "tests/test_login_cookies.py",
         ),
+    ),
+    # No Flask session at all where every request is authenticated by its token.
+    (
+        {"auth_mode": frozenset({"session", "hybrid"})},
+        ("{package_name}/security/stateless.py",),
     ),
     # The login_sessions table: browser logins, and the database blocklist's families.
     (

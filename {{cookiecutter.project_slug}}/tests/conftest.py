@@ -9,6 +9,9 @@ import uuid
 from collections.abc import Iterator
 
 {% endif -%}
+{% if cookiecutter.database == "postgresql" -%}
+import psycopg
+{% endif -%}
 import pytest
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
 import redis
@@ -217,16 +220,52 @@ def fetch_user(app):
     return fetch
 
 
+# Statements, not the driver's own transaction control (BEGIN, COMMIT, ROLLBACK, PRAGMA).
+_STATEMENT_KEYWORDS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+
 @pytest.fixture
 def statements(app):
-    """The SQL statements the app runs from the moment the fixture is used."""
+    """The SQL statements the app sends its database from the moment the fixture is used.
+
+    Counted at the driver, under SQLAlchemy: identity lookups run straight on a pooled
+    DB-API connection (prepared.py), where SQLAlchemy's own execute events never fire.
+    """
     seen: list[str] = []
 
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
+    def record(sql: str) -> None:
+        if sql.lstrip().upper().startswith(_STATEMENT_KEYWORDS):
+            seen.append(sql)
+
+{%- if cookiecutter.database == "sqlite" %}
+
+    def watch(dbapi_connection, _record, _proxy) -> None:
+        dbapi_connection.set_trace_callback(record)
+
+    def unwatch(dbapi_connection, _record) -> None:
+        dbapi_connection.set_trace_callback(None)
+{%- else %}
+
+    class RecordingCursor(psycopg.Cursor):
+        def execute(self, query, params=None, **kwargs):
+            record(str(query))
+            return super().execute(query, params, **kwargs)
+
+        def executemany(self, query, params_seq, **kwargs):
+            record(str(query))
+            return super().executemany(query, params_seq, **kwargs)
+
+    def watch(dbapi_connection, _record, _proxy) -> None:
+        dbapi_connection.cursor_factory = RecordingCursor
+
+    def unwatch(dbapi_connection, _record) -> None:
+        dbapi_connection.cursor_factory = psycopg.Cursor
+{%- endif %}
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "checkout", watch)
+    event.listen(engine, "checkin", unwatch)
     yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    event.remove(engine, "checkout", watch)
+    event.remove(engine, "checkin", unwatch)

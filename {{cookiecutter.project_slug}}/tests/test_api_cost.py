@@ -39,6 +39,30 @@ def test_a_request_without_a_valid_token_costs_no_statement(app, client, user, s
     assert statements == []  # refused on the token alone, before any lookup
 
 
+def test_views_that_do_not_read_the_user_cost_no_lookup_with_a_valid_token(
+    client, user, statements
+):
+    api = Api(client)
+    api.log_in()
+    statements.clear()
+
+    assert api.get("/healthz").status_code == 200
+    assert api.get("/api/v1/no/such/route").status_code == 404
+    assert statements == []
+
+    assert api.get("/readyz").status_code == 200
+    assert statements == ["SELECT 1"]  # the readiness probe's own, no user
+
+
+def test_a_token_seen_before_costs_the_same_one_statement(client, user, statements):
+    api = Api(client)
+    api.log_in()
+    for _ in range(3):
+        statements.clear()
+        assert api.get("/api/v1/auth/me").status_code == 200
+        assert len(statements) == 1, statements  # its login is checked every time
+
+
 def test_an_admin_request_costs_the_check_plus_the_listing(client, make_user, statements):
     make_user("root@example.com", roles=("admin",))
     api = Api(client)

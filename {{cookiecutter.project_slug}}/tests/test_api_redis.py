@@ -172,3 +172,16 @@ def test_a_request_without_a_token_costs_no_round_trip_at_all(
 
     assert redis_round_trips == []
     assert statements == []
+
+
+def test_views_that_do_not_read_the_user_cost_no_lookup_with_a_valid_token(
+    api, redis_round_trips, statements
+):
+    redis_round_trips.clear()
+    statements.clear()
+
+    assert api.get("/healthz").status_code == 200
+    assert api.get("/api/v1/no/such/route").status_code == 404
+
+    assert redis_round_trips == []
+    assert statements == []

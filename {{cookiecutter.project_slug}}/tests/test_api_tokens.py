@@ -5,6 +5,7 @@ import time
 import jwt
 import pytest
 
+from {{ cookiecutter.package_name }}.security import jwt_manager
 from tests.api_client import Api
 
 
@@ -174,3 +175,37 @@ def test_the_refresh_token_expires_with_the_family_30_days_after_login(api, clai
     assert refresh["type"] == "refresh"
     assert refresh["exp"] == claims["fexp"]
     assert abs(refresh["exp"] - (claims["iat"] + 30 * 24 * 3600)) <= 1
+
+
+# A process remembers the claims of the tokens it verified (security/jwt_manager.py);
+# what it remembers must never outlive what the token itself allows.
+
+
+def test_a_token_seen_before_is_refused_once_it_expires(api, app, claims, monkeypatch):
+    token = forge(app, claims)
+    assert api.get("/api/v1/auth/me", token=token).status_code == 200  # now remembered
+
+    monkeypatch.setattr(jwt_manager, "now", lambda: claims["exp"] + 1)
+
+    assert me_error(api, token) == (401, "token_expired")
+
+
+def test_a_token_seen_before_is_refused_once_the_settings_change(api, app, claims):
+    token = forge(app, claims)
+    assert api.get("/api/v1/auth/me", token=token).status_code == 200
+
+    app.config["JWT_DECODE_AUDIENCE"] = "another-service"
+
+    assert me_error(api, token) == (401, "invalid_token")
+
+
+def test_remembered_claims_cannot_be_changed_by_the_request_that_reads_them(app, claims):
+    token = forge(app, {**claims, "roles": ["admin"]})
+    with app.test_request_context():
+        _header, first = jwt_manager.verified_token(token)
+        first["roles"].append("owner")
+        first["sub"] = "0"
+        _header, second = jwt_manager.verified_token(token)
+
+    assert second["roles"] == ["admin"]
+    assert second["sub"] == claims["sub"]

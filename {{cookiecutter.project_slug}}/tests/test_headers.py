@@ -54,9 +54,15 @@ def test_errors_carry_the_headers(client, accept):
 
 
 def test_html_pages_get_a_content_security_policy_without_inline_script(app):
-    # Through the app's own after_request hooks, so it holds for any HTML a view returns.
-    with app.test_request_context():
-        response = app.process_response(app.response_class("<p>hi</p>", mimetype="text/html"))
+    # Any HTML a view returns, and a header a view sets itself is left alone.
+    app.add_url_rule("/test-html", "test_html", lambda: "<p>hi</p>")
+    app.add_url_rule(
+        "/test-own-policy",
+        "test_own_policy",
+        lambda: ("<p>framed</p>", {"Content-Security-Policy": "frame-ancestors 'self'"}),
+    )
+    response = app.test_client().get("/test-html")
+    own = app.test_client().get("/test-own-policy")
     json_response = app.test_client().get("/no/such/page", headers={"Accept": "application/json"})
 
     assert "Content-Security-Policy" not in json_response.headers  # nothing to run in JSON
@@ -64,6 +70,8 @@ def test_html_pages_get_a_content_security_policy_without_inline_script(app):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+    assert own.headers.getlist("Content-Security-Policy") == ["frame-ancestors 'self'"]
+    assert own.headers["X-Frame-Options"] == "DENY"
 
 
 def test_hsts_only_in_production(monkeypatch):

@@ -12,7 +12,25 @@ from .config import CONFIGS, check_production_config, default_database_url, envi
 from .errors import register_error_handlers
 from .extensions import db, migrate
 from .routing import RowIdConverter
-from .security import headers, {% if cookiecutter.auth_mode in ["session", "hybrid"] %}login_sessions, {% endif %}passwords, rate_limits{% if cookiecutter.auth_mode != "session" %}, tokens{% endif %}{% if cookiecutter.auth_mode == "hybrid" %}, worlds{% endif %}
+from .security import (
+    headers,
+{%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
+    login_sessions,
+{%- endif %}
+    passwords,
+    rate_limits,
+{%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
+    signed_sessions,
+{%- else %}
+    stateless,
+{%- endif %}
+{%- if cookiecutter.auth_mode != "session" %}
+    tokens,
+{%- endif %}
+{%- if cookiecutter.auth_mode == "hybrid" %}
+    worlds,
+{%- endif %}
+)
 
 
 def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -48,6 +66,11 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+{%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
+    signed_sessions.init_app(app)
+{%- else %}
+    stateless.init_app(app)
+{%- endif %}
 {%- if cookiecutter.database == "sqlite" %}
     sqlite.init_app(app)
 {%- endif %}

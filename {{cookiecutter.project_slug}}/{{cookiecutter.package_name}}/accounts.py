@@ -5,7 +5,7 @@ outcome to its own response format.
 """
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +13,7 @@ from . import audit
 from .extensions import db
 from .models.user import ADMIN, User, normalise_email
 from .security import passwords
+from .security.identity import Identity
 from .security.password_policy import password_problem
 
 
@@ -38,6 +39,14 @@ def find_user(email: str) -> User | None:
         # No stored address holds NUL, and PostgreSQL refuses it in any query.
         return None
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def user_of(identity: Identity) -> User:
+    """The account row behind a request's identity, for a view that changes or checks it."""
+    user = db.session.get(User, identity.id)
+    if user is None:
+        abort(401)  # deleted since this request's identity was read
+    return user
 
 
 def register(email: str, password: str, *, roles: tuple[str, ...] = ()) -> User:

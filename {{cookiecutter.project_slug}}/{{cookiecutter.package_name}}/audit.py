@@ -11,16 +11,19 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
 
 logger = logging.getLogger(f"{__package__}.audit")
 
 # A client-supplied X-Request-ID is kept only if it is short and plain: anything else
 # could forge log lines or smuggle data into log pipelines.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Kept in the WSGI environ, where both the app and the layer echoing it can reach it.
+_ENVIRON_KEY = f"{__package__}.request_id"
 
 
 def init_app(app: Flask) -> None:
@@ -32,17 +35,23 @@ def init_app(app: Flask) -> None:
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
         logger.propagate = False
-    app.after_request(_echo_request_id)
+    app.wsgi_app = RequestIdHeader(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def request_id() -> str | None:
     """This request's id: the caller's X-Request-ID if safe, else a fresh random one."""
     if not has_request_context():
         return None
-    if "request_id" not in g:
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _SAFE_REQUEST_ID.match(given) else secrets.token_hex(16)
-    return g.request_id
+    return _request_id_of(request.environ)
+
+
+def _request_id_of(environ: dict) -> str:
+    found = environ.get(_ENVIRON_KEY)
+    if found is None:
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        found = given if _SAFE_REQUEST_ID.match(given) else secrets.token_hex(16)
+        environ[_ENVIRON_KEY] = found
+    return found
 
 
 def mask_email(email: str | None) -> str | None:
@@ -68,7 +77,18 @@ def event(name: str, *, user_id: int | None = None, **details: Any) -> None:
     logger.info(json.dumps(record, default=str, sort_keys=True))
 
 
-def _echo_request_id(response):
-    # Lets a user quote the id of a failing request, and support find its log lines.
-    response.headers["X-Request-ID"] = request_id()
-    return response
+class RequestIdHeader:
+    """WSGI middleware echoing the request id on every response, errors included.
+
+    Lets a user quote the id of a failing request, and support find its log lines.
+    """
+
+    def __init__(self, wsgi_app: Callable) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def echo(status: str, headers: list[tuple[str, str]], exc_info=None):
+            headers.append(("X-Request-ID", _request_id_of(environ)))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, echo)

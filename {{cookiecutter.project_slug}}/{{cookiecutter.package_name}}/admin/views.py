@@ -105,7 +105,7 @@ def reauth():
     form = ReauthForm()
     if not form.validate_on_submit():
         return _form_page("admin/reauth.html", form)
-    if not accounts.check_password(current_user, form.password.data):
+    if not accounts.check_password(accounts.user_of(current_user), form.password.data):
         audit.event("authn_reauth_fail", user_id=current_user.id)
         form.password.errors.append("That password is not correct.")
         return render_template("admin/reauth.html", form=form), 401
@@ -119,7 +119,7 @@ def change_password():
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return _form_page("admin/change_password.html", form)
-    user = current_user._get_current_object()
+    user = accounts.user_of(current_user)
     try:
         accounts.change_password(user, form.current_password.data, form.new_password.data)
     except accounts.AccountError as error:

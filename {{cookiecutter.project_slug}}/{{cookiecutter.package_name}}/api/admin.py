@@ -5,12 +5,12 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, jsonify
-from flask_jwt_extended import current_user, get_jwt, jwt_required
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models.user import ADMIN, User
 from .errors import ApiError
+from .guard import current_claims, current_identity, token_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -24,10 +24,11 @@ def roles_required(*roles: str) -> Callable:
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
-        @jwt_required()
+        @token_required()
         def guarded(*args: Any, **kwargs: Any):
-            claimed = get_jwt().get("roles") or []
-            if not all(role in claimed and current_user.has_role(role) for role in roles):
+            claimed = current_claims().get("roles") or []
+            identity = current_identity()
+            if not all(role in claimed and identity.has_role(role) for role in roles):
                 raise ApiError(403, "insufficient_role", "Your account lacks the role for this.")
             return view(*args, **kwargs)
 

@@ -3,13 +3,13 @@
 from typing import Any
 
 from flask import Blueprint, jsonify
-from flask_jwt_extended import current_user, get_jwt, jwt_required
 
 from .. import account_emails, accounts, audit
 from ..security import tokens
 from ..security.rate_limits import limited
 from . import {{ "cookie" if cookiecutter.auth_mode == "jwt_cookie" else "header" }}_transport as transport
 from .errors import ApiError, json_fields
+from .guard import current_claims, current_identity, token_required, verified_claims
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -38,14 +38,14 @@ def login():
 # Outside the token check, so a flood of stolen or forged refresh tokens is counted too.
 # No email in the body: the per-account half falls back to the client address.
 @limited("RATELIMIT_REFRESH")
-@jwt_required(refresh=True)
+@token_required(refresh=True)
 def refresh():
-    return transport.send_tokens(tokens.refresh(get_jwt(), current_user))
+    return transport.send_tokens(tokens.refresh(current_claims(), current_identity()))
 
 
 @bp.post("/logout")
 def logout():
-    return transport.log_out(_revoke_and_audit)
+    return transport.log_out(verified_claims, _revoke_and_audit)
 
 
 def _revoke_and_audit(claims: dict[str, Any]) -> None:
@@ -54,23 +54,24 @@ def _revoke_and_audit(claims: dict[str, Any]) -> None:
 
 
 @bp.get("/me")
-@jwt_required()
+@token_required()
 def me():
+    identity = current_identity()
     return jsonify(
-        id=current_user.id,
-        email=current_user.email,
-        email_verified=current_user.email_verified,
-        roles=list(current_user.roles),
+        id=identity.id,
+        email=identity.email,
+        email_verified=identity.email_verified,
+        roles=list(identity.roles),
     )
 
 
 @bp.post("/password")
-@jwt_required(fresh=True)
+@token_required(fresh=True)
 def change_password():
     body = json_fields("current_password", "new_password")
-    user = current_user._get_current_object()
+    user = accounts.user_of(current_identity())
     accounts.change_password(user, body["current_password"], body["new_password"])
     # The password change bumped token_version: every older token of this user, this
     # one included, is dead. The client continues on a new login.
-    tokens.revoke(get_jwt())
+    tokens.revoke(current_claims())
     return transport.send_tokens(tokens.start_login(user, fresh=True))

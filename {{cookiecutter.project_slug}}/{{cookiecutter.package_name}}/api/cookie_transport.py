@@ -10,17 +10,31 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, jsonify, request
-from flask_jwt_extended import (
-    get_jwt,
-    set_access_cookies,
-    set_refresh_cookies,
-    unset_jwt_cookies,
-    verify_jwt_in_request,
-)
-from flask_jwt_extended.exceptions import CSRFError, JWTExtendedException
+from flask_jwt_extended import set_access_cookies, set_refresh_cookies, unset_jwt_cookies
+from flask_jwt_extended.config import config
+from flask_jwt_extended.exceptions import CSRFError, JWTExtendedException, NoAuthorizationError
 from jwt import PyJWTError
 
 from ..security.tokens import TokenPair
+
+
+def token_in_request(*, refresh: bool) -> tuple[str, str | None]:
+    """The access (or refresh) cookie's token, and the CSRF value a state change must echo.
+
+    The CSRF value comes from the X-CSRF-TOKEN header only (never a form field): a page
+    on another site can post a form to this API, but it cannot set a header.
+    """
+    name = config.refresh_cookie_name if refresh else config.access_cookie_name
+    encoded_token = request.cookies.get(name)
+    if not encoded_token:
+        raise NoAuthorizationError(f'Missing cookie "{name}"')
+    csrf_value = None
+    if config.cookie_csrf_protect and request.method in config.csrf_request_methods:
+        header = config.refresh_csrf_header_name if refresh else config.access_csrf_header_name
+        csrf_value = request.headers.get(header)
+        if not csrf_value:
+            raise CSRFError("Missing CSRF token")
+    return encoded_token, csrf_value
 
 
 def send_tokens(pair: TokenPair):
@@ -31,8 +45,10 @@ def send_tokens(pair: TokenPair):
     return response
 
 
-def log_out(revoke: Callable[[dict[str, Any]], None]):
+def log_out(verify: Callable[..., dict[str, Any]], revoke: Callable[[dict[str, Any]], None]):
     """Revoke the login named by the refresh cookie (else the access cookie); clear all four.
+
+    `verify` is the guard's `verified_claims`.
 
     The refresh cookie outlives the access cookie, so logout works after the access
     token has expired. The request must carry X-CSRF-TOKEN matching the token used.
@@ -40,10 +56,9 @@ def log_out(revoke: Callable[[dict[str, Any]], None]):
     config = current_app.config
     has_refresh = config["JWT_REFRESH_COOKIE_NAME"] in request.cookies
     if not has_refresh and config["JWT_ACCESS_COOKIE_NAME"] not in request.cookies:
-        verify_jwt_in_request()  # answers 401 missing_token
+        verify()  # answers 401 missing_token
     try:
-        verify_jwt_in_request(refresh=has_refresh)
-        revoke(get_jwt())
+        revoke(verify(refresh=has_refresh))
     except CSRFError:
         raise  # a forged cross-site request must not even clear the cookies
     except (JWTExtendedException, PyJWTError):

@@ -8,7 +8,6 @@ confirm that the id exists.
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request, url_for
-from flask_jwt_extended import current_user, jwt_required
 
 from ..models.note import (
     BODY_MAX_LENGTH,
@@ -21,32 +20,33 @@ from ..models.note import (
     update_note,
 )
 from .errors import ApiError, json_object
+from .guard import current_identity, token_required
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
 
 
 @bp.get("")
-@jwt_required()
+@token_required()
 def list_notes():
-    return jsonify(notes=[note.to_dict() for note in notes_of(current_user.id)])
+    return jsonify(notes=[note.to_dict() for note in notes_of(current_identity().id)])
 
 
 @bp.post("")
-@jwt_required()
+@token_required()
 def create():
     title, body = _fields(json_object(), partial=False, current=None)
-    note = create_note(current_user.id, title, body)
+    note = create_note(current_identity().id, title, body)
     return jsonify(note.to_dict()), 201, {"Location": url_for(".read", note_id=note.id)}
 
 
 @bp.get("/<id:note_id>")
-@jwt_required()
+@token_required()
 def read(note_id: int):
     return jsonify(_own(note_id).to_dict())
 
 
 @bp.route("/<id:note_id>", methods=["PUT", "PATCH"])
-@jwt_required()
+@token_required()
 def update(note_id: int):
     note = _own(note_id)
     title, body = _fields(json_object(), partial=request.method == "PATCH", current=note)
@@ -54,14 +54,14 @@ def update(note_id: int):
 
 
 @bp.delete("/<id:note_id>")
-@jwt_required()
+@token_required()
 def delete(note_id: int):
     delete_note(_own(note_id))
     return "", 204
 
 
 def _own(note_id: int) -> Note:
-    note = owned_note(note_id, current_user.id)
+    note = owned_note(note_id, current_identity().id)
     if note is None:
         # The same 404 as a URL that names no note at all: nothing tells the client
         # whether the id exists.

@@ -10,12 +10,11 @@ as "log in again" must not do so because of an old email link.
 """
 
 from flask import Blueprint, jsonify
-from flask_jwt_extended import current_user, jwt_required
 
-from .. import account_emails
-from ..accounts import AccountError
+from .. import account_emails, accounts
 from ..security.rate_limits import account_key, limited
 from .errors import ApiError, json_fields
+from .guard import current_identity, token_required
 
 bp = Blueprint("recovery", __name__, url_prefix="/auth")
 
@@ -27,7 +26,7 @@ RESET_REQUESTED = (
 
 def _current_account() -> str:
     # Resend needs a login, so the account is the token's user, not a body field.
-    return account_key(current_user.email)
+    return account_key(current_identity().email)
 
 
 @bp.post("/password-reset/request")
@@ -44,7 +43,7 @@ def confirm_password_reset():
     body = json_fields("token", "new_password")
     try:
         account_emails.reset_password(body["token"], body["new_password"])
-    except AccountError as error:
+    except accounts.AccountError as error:
         if error.code == "invalid_token":
             raise ApiError(400, "invalid_reset_token", error.message) from None
         raise
@@ -58,15 +57,15 @@ def verify_email():
     body = json_fields("token")
     try:
         account_emails.verify_email(body["token"])
-    except AccountError as error:
+    except accounts.AccountError as error:
         raise ApiError(400, "invalid_verification_token", error.message) from None
     return jsonify(email_verified=True)
 
 
 @bp.post("/verify-email/resend")
-@jwt_required()
+@token_required()
 @limited("RATELIMIT_VERIFY_RESEND", account=_current_account)
 def resend_verification():
-    if not current_user.email_verified:
-        account_emails.send_verification(current_user._get_current_object())
+    if not current_identity().email_verified:
+        account_emails.send_verification(accounts.user_of(current_identity()))
     return jsonify(message="If your address is not yet confirmed, we have sent a new link."), 202

@@ -75,7 +75,7 @@ def verify_email():
 @limited("RATELIMIT_VERIFY_RESEND", account=_logged_in_account)
 def resend_verification():
     if not current_user.email_verified:
-        account_emails.send_verification(current_user._get_current_object())
+        account_emails.send_verification(accounts.user_of(current_user))
     return _message("Check your email", "We have sent a new confirmation link.", 202)
 
 

@@ -77,7 +77,7 @@ def logout():
 @bp.post("/auth/logout-everywhere")
 @login_required
 def logout_everywhere():
-    accounts.log_out_everywhere(current_user)
+    accounts.log_out_everywhere(accounts.user_of(current_user))
     end_login()
     return redirect(url_for("auth.login"))
 
@@ -85,11 +85,12 @@ def logout_everywhere():
 @bp.get("/auth/me")
 @login_required
 def me():
+    identity = current_user._get_current_object()  # one proxy lookup, not four
     return jsonify(
-        id=current_user.id,
-        email=current_user.email,
-        email_verified=current_user.email_verified,
-        roles=current_user.roles,
+        id=identity.id,
+        email=identity.email,
+        email_verified=identity.email_verified,
+        roles=list(identity.roles),
     )
 
 
@@ -100,7 +101,7 @@ def reauth():
     form = ReauthForm()
     if not form.validate_on_submit():
         return _form_page("auth/reauth.html", form)
-    if not accounts.check_password(current_user, form.password.data):
+    if not accounts.check_password(accounts.user_of(current_user), form.password.data):
         audit.event("authn_reauth_fail", user_id=current_user.id)
         form.password.errors.append("That password is not correct.")
         return render_template("auth/reauth.html", form=form), 401
@@ -114,7 +115,7 @@ def change_password():
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return _form_page("auth/change_password.html", form)
-    user = current_user._get_current_object()
+    user = accounts.user_of(current_user)
     try:
         accounts.change_password(user, form.current_password.data, form.new_password.data)
     except accounts.AccountError as error:

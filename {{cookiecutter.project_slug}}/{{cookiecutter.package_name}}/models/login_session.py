@@ -7,7 +7,9 @@ so a session or remember-me cookie copied before logout is worth nothing afterwa
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -20,7 +22,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Mapped, contains_eager, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .user import User, utcnow
@@ -65,17 +67,19 @@ class LoginSession(db.Model):
         return record, token
 
 
-def live_login_query(*conditions: ColumnElement[bool]) -> Select:
-    """The login record whose hash is `:token_hash`, with its user, if both are alive.
+def live_login_query(
+    columns: Sequence[ColumnElement[Any]], *conditions: ColumnElement[bool]
+) -> Select:
+    """`columns` of the login record whose hash is `:token_hash` and its user, if both live.
 
     One statement, built once by each caller (only the values change per request): not
     revoked, not expired at `:now`, made under the user's current token_version, and the
     user active; `conditions` add the caller's own.
     """
     return (
-        select(LoginSession)
+        select(*columns)
+        .select_from(LoginSession)
         .join(LoginSession.user)
-        .options(contains_eager(LoginSession.user))
         .where(
             LoginSession.token_hash == bindparam("token_hash"),
             LoginSession.revoked_at.is_(None),

@@ -16,6 +16,8 @@ from sqlalchemy import bindparam, select, update
 from ..extensions import db
 from ..models.login_session import LoginSession, delete_dead_logins, hash_token, live_login_query
 from ..models.user import User, utcnow
+from ..prepared import PreparedSelect
+from .identity import IDENTITY_COLUMNS, Identity
 
 # Whether refresh tokens are rotated (and reuse detected) with this backend.
 ROTATES = True
@@ -45,15 +47,19 @@ def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
 
 
 # Built once: the family's row, alive, with its user, on the token's version.
-_LIVE_FAMILY = live_login_query(
-    User.token_version == bindparam("version"), User.id == bindparam("user_id")
+_LIVE_FAMILY = PreparedSelect(
+    live_login_query(
+        IDENTITY_COLUMNS,
+        User.token_version == bindparam("version"),
+        User.id == bindparam("user_id"),
+    )
 )
 
 
-def load_user(claims: dict[str, Any]) -> User | None:
+def load_user(claims: dict[str, Any]) -> Identity | None:
     """The token's user, if its family is alive: ONE statement, indexed by token_hash."""
-    record = db.session.scalar(
-        _LIVE_FAMILY,
+    row = _LIVE_FAMILY.first(
+        db.engine,
         {
             "token_hash": hash_token(claims["fam"]),
             "now": utcnow(),
@@ -61,7 +67,7 @@ def load_user(claims: dict[str, Any]) -> User | None:
             "user_id": int(claims["sub"]),
         },
     )
-    return record.user if record is not None else None
+    return Identity.from_row(row) if row is not None else None
 
 
 def rotate(claims: dict[str, Any], next_jti: str, grace_seconds: int) -> str:

@@ -13,6 +13,8 @@ from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models.user import User
+from ..prepared import PreparedSelect
+from .identity import IDENTITY_COLUMNS, Identity
 
 ROTATES = False
 ROTATED = "rotated"
@@ -29,18 +31,19 @@ def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
 
 
 # Built once: only the values change from one request to the next.
-_ACTIVE_USER = select(User).where(
-    User.id == bindparam("user_id"),
-    User.active.is_(True),
-    User.token_version == bindparam("version"),
+_ACTIVE_USER = PreparedSelect(
+    select(*IDENTITY_COLUMNS).where(
+        User.id == bindparam("user_id"),
+        User.active.is_(True),
+        User.token_version == bindparam("version"),
+    )
 )
 
 
-def load_user(claims: dict[str, Any]) -> User | None:
+def load_user(claims: dict[str, Any]) -> Identity | None:
     """The token's user if still active and on the same token version: one statement."""
-    return db.session.scalar(
-        _ACTIVE_USER, {"user_id": int(claims["sub"]), "version": claims["ver"]}
-    )
+    row = _ACTIVE_USER.first(db.engine, {"user_id": int(claims["sub"]), "version": claims["ver"]})
+    return Identity.from_row(row) if row is not None else None
 
 
 def rotate(claims: dict[str, Any], next_jti: str, grace_seconds: int) -> str:

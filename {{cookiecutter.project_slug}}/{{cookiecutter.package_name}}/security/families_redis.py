@@ -21,6 +21,8 @@ from ..errors import error_response
 from ..extensions import db
 from ..health import add_readiness_check
 from ..models.user import User
+from ..prepared import PreparedSelect
+from .identity import IDENTITY_COLUMNS, Identity
 
 ROTATES = True
 ROTATED = "rotated"
@@ -72,21 +74,22 @@ def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
 
 
 # Built once: only the values change from one request to the next.
-_ACTIVE_USER = select(User).where(
-    User.id == bindparam("user_id"),
-    User.active.is_(True),
-    User.token_version == bindparam("version"),
+_ACTIVE_USER = PreparedSelect(
+    select(*IDENTITY_COLUMNS).where(
+        User.id == bindparam("user_id"),
+        User.active.is_(True),
+        User.token_version == bindparam("version"),
+    )
 )
 
 
-def load_user(claims: dict[str, Any]) -> User | None:
+def load_user(claims: dict[str, Any]) -> Identity | None:
     with _store() as client:
         revoked = client.exists(_key("revoked", claims["fam"]))
     if revoked:
         return None
-    return db.session.scalar(
-        _ACTIVE_USER, {"user_id": int(claims["sub"]), "version": claims["ver"]}
-    )
+    row = _ACTIVE_USER.first(db.engine, {"user_id": int(claims["sub"]), "version": claims["ver"]})
+    return Identity.from_row(row) if row is not None else None
 
 
 def rotate(claims: dict[str, Any], next_jti: str, grace_seconds: int) -> str:

@@ -1,9 +1,13 @@
 """Browser-side defences added to every response, errors and JSON included.
 
-An attacker who finds one unprotected response (a 404 page, a JSON error) can frame
-it, sniff it as script or leak its URL, so the headers go on in one after_request
-hook rather than per view.
+An attacker who finds one unprotected response (a 404 page, a JSON error, a 500 that
+escaped every handler) can frame it, sniff it as script or leak its URL, so the headers
+go on in one WSGI layer around the whole app rather than per view. A layer, not an
+after_request hook: it also covers responses Flask never finished, and it costs a
+list append per header instead of Flask's per-hook dispatch on every request.
 """
+
+from collections.abc import Callable, Iterable
 
 from flask import Flask, abort, current_app, request
 
@@ -30,23 +34,45 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_oversized_bodies)
-    app.after_request(add_security_headers)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, hsts=app.config["HSTS_ENABLED"])  # type: ignore[method-assign]
 
 
 def refuse_oversized_bodies() -> None:
     # Werkzeug enforces MAX_CONTENT_LENGTH only when a body is read; refusing up front
     # gives every endpoint the same 413, whether or not it reads the body.
+    if not request.environ.get("CONTENT_LENGTH"):
+        return  # no declared body (every GET): nothing to parse or compare
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)
 
 
-def add_security_headers(response):
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    if current_app.config["HSTS_ENABLED"]:
-        # Only where HTTPS is certain: a browser that saw it refuses plain HTTP for a year.
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    return response
+class SecurityHeaders:
+    """WSGI middleware adding HEADERS (and CSP to HTML, HSTS if enabled) to every response.
+
+    A header the view set itself wins: a view may, say, allow framing of one page.
+    """
+
+    def __init__(self, wsgi_app: Callable, *, hsts: bool) -> None:
+        self.wsgi_app = wsgi_app
+        # HSTS only where HTTPS is certain: a browser that saw it refuses plain HTTP for a year.
+        self.always = [*HEADERS.items(), *([("Strict-Transport-Security", HSTS)] if hsts else [])]
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def add_headers(status: str, headers: list[tuple[str, str]], exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            for name, value in self.always:
+                if name.lower() not in present:
+                    headers.append((name, value))
+            if "content-security-policy" not in present and _is_html(headers):
+                headers.append(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, add_headers)
+
+
+def _is_html(headers: list[tuple[str, str]]) -> bool:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value.split(";", 1)[0].strip().lower() == "text/html"
+    return False

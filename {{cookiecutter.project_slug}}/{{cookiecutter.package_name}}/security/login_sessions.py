@@ -7,6 +7,7 @@ expired, that the user is active and that no "log out everywhere" happened since
 """
 
 import hashlib
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import click
@@ -21,6 +22,8 @@ from ..errors import error_response, wants_json
 from ..extensions import csrf, db, login_manager
 from ..models.login_session import LoginSession, delete_dead_logins, hash_token, live_login_query
 from ..models.user import User, utcnow
+from ..prepared import PreparedSelect
+from .identity import IDENTITY_COLUMNS, Identity
 
 
 def init_app(app: Flask) -> None:
@@ -79,18 +82,31 @@ def end_login() -> None:
 {% if cookiecutter.auth_mode == "hybrid" and cookiecutter.jwt_blocklist == "database" -%}
 # The API's token families share this table; their rows always hold a refresh jti. A
 # family id is never a browser login, whatever cookie names it.
-_LIVE_LOGIN = live_login_query(LoginSession.refresh_jti.is_(None))
+_LIVE_LOGIN = PreparedSelect(
+    live_login_query(IDENTITY_COLUMNS, LoginSession.refresh_jti.is_(None))
+)
 {%- else -%}
-_LIVE_LOGIN = live_login_query()
+_LIVE_LOGIN = PreparedSelect(live_login_query(IDENTITY_COLUMNS))
 {%- endif %}
 
 
-def load_user(token: str) -> User | None:
-    record = db.session.scalar(_LIVE_LOGIN, {"token_hash": hash_token(token), "now": utcnow()})
-    if record is None:
-        return None
-    record.user.login_token = token
-    return record.user
+@dataclass(frozen=True, slots=True)
+class BrowserIdentity(Identity):
+    """A browser's identity, as Flask-Login needs it: its id is the login's token."""
+
+    login_token: str
+
+    is_authenticated = True
+    is_active = True  # the lookup only finds active users
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.login_token
+
+
+def load_user(token: str) -> BrowserIdentity | None:
+    row = _LIVE_LOGIN.first(db.engine, {"token_hash": hash_token(token), "now": utcnow()})
+    return BrowserIdentity.from_row(row, token) if row is not None else None
 
 
 logins_cli = AppGroup("logins", help="Maintain the table of login records.")

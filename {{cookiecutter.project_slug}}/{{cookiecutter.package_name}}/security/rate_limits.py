@@ -29,7 +29,10 @@ def init_app(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         # Unset: the Redis the bake already uses, else per-process memory.
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    hooks_before = _request_hooks(app)
     limiter.init_app(app)
+    if not any(app.config.get(key) for key in _APP_WIDE_LIMITS):
+        _hook_limited_views_only(app, hooks_before)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         if app.config["APP_ENV"] == "production":
@@ -38,6 +41,13 @@ def init_app(app: Flask) -> None:
         add_readiness_check(app, "rate_limit_store", lambda: limiter.storage.check())
 
 
+# Set on every view `limited` decorates (functools.wraps carries it through decorators
+# stacked above it).
+_LIMITED = "_rate_limited"
+
+# Flask-Limiter settings that apply limits to every view (none are set by this app).
+_APP_WIDE_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+
 # Not refused: one process is a valid deployment, and only the operator knows how many
 # processes share the traffic. But nobody should run several without being told.
 PER_PROCESS_WARNING = (
@@ -45,6 +55,54 @@ PER_PROCESS_WARNING = (
     "processes allow N times each limit. Point it at Redis (redis://host:6379/0) when "
     "more than one process serves this app."
 )
+
+
+def _request_hooks(app: Flask) -> dict[str, list[Callable]]:
+    return {
+        "before": list(app.before_request_funcs.get(None, ())),
+        "after": list(app.after_request_funcs.get(None, ())),
+        "teardown": list(app.teardown_request_funcs.get(None, ())),
+    }
+
+
+def _hook_limited_views_only(app: Flask, hooks_before: dict[str, list[Callable]]) -> None:
+    """Keep Flask-Limiter's per-request hooks off the requests that have no limit.
+
+    Every limit here is a `limited` view's. Flask-Limiter checks those in the view's own
+    wrapper; its before_request pass looks only for app-wide limits, so with none set it
+    goes, and its after_request (failures-only deductions, Retry-After) and teardown
+    hooks run for `limited` views alone instead of on every request of every view.
+    """
+    added = {
+        kind: [fn for fn in hooks if fn not in hooks_before[kind]]
+        for kind, hooks in _request_hooks(app).items()
+    }
+    for hook in added["before"]:
+        app.before_request_funcs[None].remove(hook)
+    after, teardown = app.after_request_funcs[None], app.teardown_request_funcs[None]
+    for hook in added["after"]:
+        after[after.index(hook)] = _after_limited_view(hook)
+    for hook in added["teardown"]:
+        teardown[teardown.index(hook)] = _teardown_limited_view(hook)
+
+
+def _is_limited_view() -> bool:
+    return getattr(current_app.view_functions.get(request.endpoint or ""), _LIMITED, False)
+
+
+def _after_limited_view(hook: Callable) -> Callable:
+    def after_limited_view(response):
+        return hook(response) if _is_limited_view() else response
+
+    return after_limited_view
+
+
+def _teardown_limited_view(hook: Callable) -> Callable:
+    def teardown_limited_view(error):
+        if _is_limited_view():
+            hook(error)
+
+    return teardown_limited_view
 
 
 def client_ip() -> str:
@@ -95,6 +153,7 @@ def limited(
                 scope=f"{scope}-{kind}",
                 on_breach=_audit_breach,
             )(view)
+        setattr(view, _LIMITED, True)
         return view
 
     return decorate

@@ -2,10 +2,11 @@
 
 Every token belongs to one login, its *family*: the random `fam` claim names it, and
 the revocation backend (families_{{ cookiecutter.jwt_blocklist }}.py) decides whether that family is still
-alive. A protected request goes: jwt_manager.py decodes the token once, PyJWT checking
-signature, algorithm, issuer, audience, expiry and that every claim is there ->
-`_is_revoked` checks the claims' shapes, then loads the user together with the family's
-state in one step -> the view reads `current_user`.
+alive. A protected request goes: api/guard.py takes the token from the request ->
+jwt_manager.py verifies it once, PyJWT checking signature, algorithm, issuer, audience,
+expiry and that every claim is there -> `identity_of` checks the claims' shapes, then
+loads the user together with the family's state in one step -> the view reads
+`guard.current_identity()`.
 """
 
 import uuid
@@ -24,6 +25,7 @@ from ..config import check_jwt_config
 from ..extensions import jwt
 from ..models.user import User
 from . import families_{{ cookiecutter.jwt_blocklist }} as families
+from .identity import Identity
 from .jwt_manager import REQUIRED_CLAIMS
 
 # Key material is never taken from the token: a `kid`, `jku`, `jwk` or `x5u` header
@@ -94,7 +96,7 @@ def start_login(user: User, *, fresh: bool = True) -> TokenPair:
     return _pair(user, claims, ends_at, refresh_jti, fresh=fresh)
 
 
-def refresh(claims: dict[str, Any], user: User) -> TokenPair:
+def refresh(claims: dict[str, Any], user: Identity) -> TokenPair:
     """A new (non-fresh) access token; with rotation, also the family's next refresh token."""
     ends_at = datetime.fromtimestamp(claims["fexp"], UTC)
     family_claims = _family_claims(user, claims["fam"], ends_at)
@@ -125,7 +127,7 @@ def revoke(claims: dict[str, Any]) -> None:
     families.revoke(claims)
 
 
-def _family_claims(user: User, family: str, ends_at: datetime) -> dict[str, Any]:
+def _family_claims(user: User | Identity, family: str, ends_at: datetime) -> dict[str, Any]:
     return {
         "fam": family,
         "ver": user.token_version,
@@ -136,7 +138,7 @@ def _family_claims(user: User, family: str, ends_at: datetime) -> dict[str, Any]
 
 
 def _pair(
-    user: User,
+    user: User | Identity,
     claims: dict[str, Any],
     ends_at: datetime,
     refresh_jti: str | None,
@@ -190,20 +192,29 @@ def _claims_are_complete(header: dict[str, Any], data: dict[str, Any]) -> bool:
     return _claims_problem(header, data) is None
 
 
-def _is_revoked(header: dict[str, Any], data: dict[str, Any]) -> bool:
-    # Runs before the verification loader, so check the claims here first.
-    problem = _claims_problem(header, data)
+def identity_of(header: dict[str, Any], claims: dict[str, Any]) -> Identity | None:
+    """Who a verified token belongs to, or None once its login has ended.
+
+    The one place that decides it: the claims' shapes first, then the family's state and
+    the user row together (one SQL statement, or one Redis call plus one statement).
+    """
+    problem = _claims_problem(header, claims)
     if problem:
-        raise UserClaimsVerificationError(problem, header, data)
-    # The one place that decides who this request is: the family's state and the user
-    # row come back together (one SQL statement, or one Redis call plus one statement).
-    g._token_user = families.load_user(data)
+        raise UserClaimsVerificationError(problem, header, claims)
+    return families.load_user(claims)
+
+
+# Flask-JWT-Extended's own `jwt_required` reaches the same decision through these
+# loaders, so a view guarded by it instead of api/guard.py is refused the same tokens.
+def _is_revoked(header: dict[str, Any], data: dict[str, Any]) -> bool:
+    # Runs before the verification and user loaders: it decides for all three.
+    g._token_user = identity_of(header, data)
     return g._token_user is None
 
 
-def _loaded_user(header: dict[str, Any], data: dict[str, Any]) -> User | None:
+def _loaded_user(header: dict[str, Any], data: dict[str, Any]) -> Identity | None:
     if "_token_user" not in g:
-        g._token_user = families.load_user(data)
+        g._token_user = identity_of(header, data)
     return g._token_user
 
 

@@ -6,9 +6,9 @@ form. /api/v1 is the customers' world: JWTs, and only in the Authorization heade
 Exempting the API from form CSRF is safe only because of that second half. CSRF works
 by making a browser send credentials it holds automatically (cookies); a browser never
 attaches an Authorization header on its own, so a forged cross-site request reaches the
-API unauthenticated. The API never consults Flask-Login (`flask_jwt_extended.current_user`
-only), so the admin's session cookie authenticates nothing there; and no /admin view
-reads a JWT, so a bearer token opens no page.
+API unauthenticated. The API never consults Flask-Login (its views read the token's
+identity from api/guard.py only), so the admin's session cookie authenticates nothing
+there; and no /admin view reads a JWT, so a bearer token opens no page.
 """
 
 from flask import Flask
