@@ -4,7 +4,10 @@ import time
 
 import jwt
 import pytest
+from flask import jsonify
+from flask_jwt_extended import current_user, jwt_required
 
+from {{ cookiecutter.package_name }} import accounts
 from {{ cookiecutter.package_name }}.security import jwt_manager
 from tests.api_client import Api
 
@@ -209,3 +212,29 @@ def test_remembered_claims_cannot_be_changed_by_the_request_that_reads_them(app,
 
     assert second["roles"] == ["admin"]
     assert second["sub"] == claims["sub"]
+
+
+def test_flask_jwt_extendeds_own_gate_refuses_what_the_guard_refuses(api, app, user):
+    # A view someone adds with the library's decorator instead of api/guard.py's.
+    @jwt_required()
+    def whoami():
+        return jsonify(id=current_user.id)
+
+    app.add_url_rule("/api/v1/test-whoami", "test_whoami", whoami)
+    api.log_in()
+    claims = jwt.decode(api.access_token, options={"verify_signature": False})
+    token = forge(app, claims)
+    expired = forge(app, {**claims, "exp": int(time.time()) - 60})
+    incomplete = forge(app, {key: value for key, value in claims.items() if key != "fam"})
+
+    assert api.get("/api/v1/test-whoami", token=token).get_json() == {"id": user.id}
+    for path in ("/api/v1/test-whoami", "/api/v1/auth/me"):
+        response = api.get(path, token=expired)
+        assert (response.status_code, response.get_json()["error"]) == (401, "token_expired")
+        response = api.get(path, token=incomplete)
+        assert (response.status_code, response.get_json()["error"]) == (401, "invalid_token")
+    with app.app_context():
+        accounts.log_out_everywhere(accounts.find_user(user.email))
+    for path in ("/api/v1/test-whoami", "/api/v1/auth/me"):
+        response = api.get(path, token=token)
+        assert (response.status_code, response.get_json()["error"]) == (401, "token_revoked")

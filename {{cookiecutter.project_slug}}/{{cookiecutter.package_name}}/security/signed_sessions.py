@@ -7,15 +7,16 @@ set, and each process remembers the cookies it verified (the last VERIFIED_COOKI
 keyed by the whole cookie, signature included, and by the serializer, so by the keys).
 A cookie seen again skips only the signature check and the decoding: its age is checked
 against PERMANENT_SESSION_LIFETIME on every request, as itsdangerous does, and the
-view gets a session of its own to change. The cookie format, the signature and
-SECRET_KEY_FALLBACKS rotation are Flask's own.
+view gets a session of its own to change. An unchanged session goes straight back
+(only its Vary: Cookie header), without the seven cookie settings Flask reads first.
+The cookie format, the signature and SECRET_KEY_FALLBACKS rotation are Flask's own.
 """
 
 import time
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, Request
+from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -62,6 +63,13 @@ class VerifiedOnceSessionInterface(SecureCookieSessionInterface):
         if shareable is None:
             return self.session_class(serializer.loads(cookie))
         return self.session_class(shareable)
+
+    def save_session(self, app: Flask, session: SecureCookieSession, response: Response) -> None:
+        if session.modified or (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            super().save_session(app, session, response)
+        elif session.accessed:
+            # Unchanged, as on nearly every request: Flask would only add this header.
+            response.vary.add("Cookie")
 
 
 def now() -> float:
