@@ -54,9 +54,7 @@ def test_requests_sharing_a_cookie_get_sessions_of_their_own(app):
         assert session["_user_id"] == "abc"
 
 
-def test_an_unchanged_session_is_not_sent_back_but_still_varies_on_cookie(
-    app, client, {{ "admin" if cookiecutter.auth_mode == "hybrid" else "user" }}
-):
+def test_an_unchanged_session_is_not_sent_back_but_still_varies_on_cookie(app, client, {{ "admin" if cookiecutter.auth_mode == "hybrid" else "user" }}):
     log_in(client)
     client.get(HOME_PAGE)  # the first page after login settles the session
     response = client.get(HOME_PAGE)

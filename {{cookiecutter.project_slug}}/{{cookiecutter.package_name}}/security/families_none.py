@@ -9,12 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import bindparam, select
 
-from ..extensions import db
 from ..models.user import User
-from ..prepared import PreparedSelect
-from .identity import IDENTITY_COLUMNS, Identity
+from .identity import Identity, active_user
 
 ROTATES = False
 ROTATED = "rotated"
@@ -30,20 +27,9 @@ def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
     """Nothing is stored for a login."""
 
 
-# Built once: only the values change from one request to the next.
-_ACTIVE_USER = PreparedSelect(
-    select(*IDENTITY_COLUMNS).where(
-        User.id == bindparam("user_id"),
-        User.active.is_(True),
-        User.token_version == bindparam("version"),
-    )
-)
-
-
 def load_user(claims: dict[str, Any]) -> Identity | None:
     """The token's user if still active and on the same token version: one statement."""
-    row = _ACTIVE_USER.first(db.engine, {"user_id": int(claims["sub"]), "version": claims["ver"]})
-    return Identity.from_row(row) if row is not None else None
+    return active_user(int(claims["sub"]), claims["ver"])
 
 
 def rotate(claims: dict[str, Any], next_jti: str, grace_seconds: int) -> str:

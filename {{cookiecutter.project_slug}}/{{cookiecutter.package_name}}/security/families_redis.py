@@ -15,14 +15,11 @@ from typing import Any
 
 import redis
 from flask import Flask, current_app
-from sqlalchemy import bindparam, select
 
 from ..errors import error_response
-from ..extensions import db
 from ..health import add_readiness_check
 from ..models.user import User
-from ..prepared import PreparedSelect
-from .identity import IDENTITY_COLUMNS, Identity
+from .identity import Identity, active_user
 
 ROTATES = True
 ROTATED = "rotated"
@@ -73,23 +70,12 @@ def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
         pipe.execute()
 
 
-# Built once: only the values change from one request to the next.
-_ACTIVE_USER = PreparedSelect(
-    select(*IDENTITY_COLUMNS).where(
-        User.id == bindparam("user_id"),
-        User.active.is_(True),
-        User.token_version == bindparam("version"),
-    )
-)
-
-
 def load_user(claims: dict[str, Any]) -> Identity | None:
     with _store() as client:
         revoked = client.exists(_key("revoked", claims["fam"]))
     if revoked:
         return None
-    row = _ACTIVE_USER.first(db.engine, {"user_id": int(claims["sub"]), "version": claims["ver"]})
-    return Identity.from_row(row) if row is not None else None
+    return active_user(int(claims["sub"]), claims["ver"])
 
 
 def rotate(claims: dict[str, Any], next_jti: str, grace_seconds: int) -> str:
