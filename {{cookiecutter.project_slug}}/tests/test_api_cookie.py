@@ -171,3 +171,14 @@ def test_the_demo_client_keeps_no_token_in_web_storage():
         assert "localStorage" not in text
         assert "sessionStorage" not in text
         assert "access_token_cookie" not in text  # never read (it could not be: HttpOnly)
+
+
+def test_a_token_seen_before_still_needs_its_csrf_value_to_change_anything(api, client, user):
+    api.log_in()
+    assert api.get("/api/v1/auth/me").status_code == 200  # verified, and remembered
+    missing = client.post("/api/v1/notes", json={"title": "forged"})
+    wrong = client.post("/api/v1/notes", json={"title": "forged"}, headers={"X-CSRF-TOKEN": "x"})
+
+    for response in (missing, wrong):
+        assert (response.status_code, response.get_json()["error"]) == (401, "csrf_failed")
+    assert api.get("/api/v1/notes").get_json()["notes"] == []

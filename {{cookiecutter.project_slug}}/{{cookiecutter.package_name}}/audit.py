@@ -88,6 +88,7 @@ class RequestIdHeader:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         def echo(status: str, headers: list[tuple[str, str]], exc_info=None):
+            headers[:] = [header for header in headers if header[0].lower() != "x-request-id"]
             headers.append(("X-Request-ID", _request_id_of(environ)))
             return start_response(status, headers, exc_info)
 

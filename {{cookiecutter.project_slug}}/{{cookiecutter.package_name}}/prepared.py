@@ -15,6 +15,7 @@ Only reads belong here: a change goes through the ORM session, in a transaction.
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, Select
 from sqlalchemy.exc import DBAPIError
@@ -27,10 +28,13 @@ class _Plan:
     order: tuple[str, ...] | None
     binds: dict[str, Callable[[Any], Any] | None]
     results: tuple[Callable[[Any], Any] | None, ...]
+    # Values the statement carries itself (a literal in a condition), under the caller's.
+    literals: dict[str, Any]
 
     def arguments(self, params: dict[str, Any]) -> tuple | dict:
+        values = {**self.literals, **params}
         processed = {
-            name: process(params[name]) if process else params[name]
+            name: process(values[name]) if process else values[name]
             for name, process in self.binds.items()
         }
         if self.order is None:
@@ -41,26 +45,35 @@ class _Plan:
 class PreparedSelect:
     def __init__(self, statement: Select) -> None:
         self.statement = statement
-        self._plans: dict[tuple[str, str], _Plan] = {}
+        self._plans: WeakKeyDictionary[Engine, _Plan] = WeakKeyDictionary()
 
     def first(self, engine: Engine, params: dict[str, Any]) -> tuple | None:
         """The first row for these bind values, or None: one statement, no transaction kept."""
-        plan = self._plan(engine)
-        arguments = plan.arguments(params)
-        dbapi_error = engine.dialect.loaded_dbapi.Error
+        dialect = engine.dialect
+        connection = engine.raw_connection()  # connect errors come wrapped by SQLAlchemy
         try:
-            connection = engine.raw_connection()
+            # Compiled after the first connection, once the dialect knows its server.
+            plan = self._plans.get(engine) or self._plan(engine)
+            arguments = plan.arguments(params)
+            cursor = connection.cursor()
             try:
-                cursor = connection.cursor()
-                try:
-                    cursor.execute(plan.sql, arguments)
-                    row = cursor.fetchone()
-                finally:
-                    cursor.close()
+                cursor.execute(plan.sql, arguments)
+                row = cursor.fetchone()
             finally:
-                connection.close()  # back to the pool, rolled back
-        except dbapi_error as error:
-            raise DBAPIError.instance(plan.sql, arguments, error, dbapi_error) from error
+                cursor.close()
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, connection.dbapi_connection, None):
+                connection.invalidate(error)  # the pool makes a new one next time
+            raise DBAPIError.instance(
+                plan.sql,
+                arguments,
+                error,
+                dialect.loaded_dbapi.Error,
+                hide_parameters=engine.hide_parameters,
+                dialect=dialect,
+            ) from error
+        finally:
+            connection.close()  # back to the pool, rolled back
         if row is None:
             return None
         return tuple(
@@ -70,18 +83,16 @@ class PreparedSelect:
 
     def _plan(self, engine: Engine) -> _Plan:
         dialect = engine.dialect
-        key = (dialect.name, dialect.driver)
-        plan = self._plans.get(key)
-        if plan is None:
-            compiled = self.statement.compile(dialect=dialect)
-            binds = {
-                name: bind.type.dialect_impl(dialect).bind_processor(dialect)
-                for name, bind in compiled.binds.items()
-            }
-            results = tuple(
-                column.type.dialect_impl(dialect).result_processor(dialect, None)
-                for column in self.statement.selected_columns
-            )
-            order = tuple(compiled.positiontup or ()) if compiled.positional else None
-            plan = self._plans[key] = _Plan(compiled.string, order, binds, results)
+        compiled = self.statement.compile(dialect=dialect)
+        binds = {
+            name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+            for name, bind in compiled.binds.items()
+        }
+        results = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in self.statement.selected_columns
+        )
+        order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        literals = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
+        plan = self._plans[engine] = _Plan(compiled.string, order, binds, results, literals)
         return plan

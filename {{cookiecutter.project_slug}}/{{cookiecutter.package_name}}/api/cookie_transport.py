@@ -17,6 +17,8 @@ from jwt import PyJWTError
 
 from ..security.tokens import TokenPair
 
+LOCATION = "cookies"
+
 
 def token_in_request(*, refresh: bool) -> tuple[str, str | None]:
     """The access (or refresh) cookie's token, and the CSRF value a state change must echo.

@@ -9,6 +9,8 @@ from flask_jwt_extended.exceptions import InvalidHeaderError, NoAuthorizationErr
 
 from ..security.tokens import TokenPair
 
+LOCATION = "headers"
+
 
 def token_in_request(*, refresh: bool) -> tuple[str, None]:
     """The token of `Authorization: Bearer <token>` (either type: the guard checks which)."""

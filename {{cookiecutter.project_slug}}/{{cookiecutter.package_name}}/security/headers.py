@@ -34,6 +34,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_oversized_bodies)
+    # HSTS_ENABLED is read here, once: set it before create_app, as the config does.
     app.wsgi_app = SecurityHeaders(app.wsgi_app, hsts=app.config["HSTS_ENABLED"])  # type: ignore[method-assign]
 
 

@@ -62,6 +62,9 @@ def verified_token(encoded_token: str, csrf_value: Any = None) -> tuple[dict, di
         # PyJWT's own expiry test, on every request: cached claims were valid when first seen.
         if expires_at <= now() - settings.leeway:
             raise pyjwt.ExpiredSignatureError("Signature has expired")
+        if claims is None:  # holds values a request could change: never shared
+            decoded = _verify(encoded_token, settings, verify_exp=True)
+            return decoded["header"], _checked(decoded["payload"], csrf_value)
     except pyjwt.ExpiredSignatureError as expired:
         # What Flask-JWT-Extended hands its expired-token loader; a forged request
         # with an expired token still fails its CSRF check first, as it does there.
@@ -97,12 +100,14 @@ class _Settings(NamedTuple):
 
 
 @lru_cache(maxsize=VERIFIED_TOKENS)
-def _verified(encoded_token: str, settings: _Settings) -> tuple[int, tuple, tuple]:
-    # Frozen, so that no caller can change what the next request reads. A refused token
-    # raises here, and is never cached.
+def _verified(encoded_token: str, settings: _Settings) -> tuple[int, tuple, tuple | None]:
+    # Frozen, so that no caller can change what the next request reads (None where a
+    # value is neither a scalar nor a list of scalars). A refused token raises here, and
+    # is never cached.
     decoded = _verify(encoded_token, settings, verify_exp=True)
-    claims = decoded["payload"]
-    return int(claims["exp"]), _frozen(decoded["header"]), _frozen(claims)
+    header = _frozen(decoded["header"])
+    claims = _frozen(decoded["payload"]) if header is not None else None
+    return int(decoded["payload"]["exp"]), header or (), claims
 
 
 def _verify(encoded_token: str, settings: _Settings, *, verify_exp: bool) -> dict:
@@ -124,11 +129,18 @@ def _verify(encoded_token: str, settings: _Settings, *, verify_exp: bool) -> dic
     )
 
 
-def _frozen(mapping: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple(
-        (name, tuple(value) if isinstance(value, list) else value)
-        for name, value in mapping.items()
-    )
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _frozen(mapping: dict[str, Any]) -> tuple[tuple[str, Any], ...] | None:
+    frozen = []
+    for name, value in mapping.items():
+        if isinstance(value, list) and all(isinstance(item, _SCALARS) for item in value):
+            value = tuple(value)
+        elif not isinstance(value, _SCALARS):
+            return None
+        frozen.append((name, value))
+    return tuple(frozen)
 
 
 def _thawed(frozen: tuple[tuple[str, Any], ...]) -> dict[str, Any]:

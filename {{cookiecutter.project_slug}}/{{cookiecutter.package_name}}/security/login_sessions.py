@@ -135,7 +135,7 @@ def _clear_remember_cookie(response) -> None:
     )
 
 
-def _bind_restored_session(_app: Flask, user: User) -> None:
+def _bind_restored_session(_app: Flask, user: BrowserIdentity) -> None:
     # Flask-Login 0.6.3 restores a session from the remember-me cookie without the
     # identifier "strong" protection compares, so the very next request would look
     # hijacked and end the login. Bind the restored session to this client here.

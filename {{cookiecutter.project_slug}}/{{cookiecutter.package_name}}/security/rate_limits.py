@@ -16,6 +16,7 @@ REDIS_URL when the app has one (the Redis revocation backend), else `memory://`.
 from collections.abc import Callable
 
 from flask import Flask, current_app, request
+from flask.globals import request_ctx
 from flask_limiter import RateLimitExceeded, RequestLimit
 
 from .. import audit
@@ -31,8 +32,8 @@ def init_app(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     hooks_before = _request_hooks(app)
     limiter.init_app(app)
-    if not any(app.config.get(key) for key in _APP_WIDE_LIMITS):
-        _hook_limited_views_only(app, hooks_before)
+    if not _has_app_wide_limits(app):
+        _hook_limited_requests_only(app, hooks_before)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         if app.config["APP_ENV"] == "production":
@@ -40,10 +41,6 @@ def init_app(app: Flask) -> None:
     else:
         add_readiness_check(app, "rate_limit_store", lambda: limiter.storage.check())
 
-
-# Set on every view `limited` decorates (functools.wraps carries it through decorators
-# stacked above it).
-_LIMITED = "_rate_limited"
 
 # Flask-Limiter settings that apply limits to every view (none are set by this app).
 _APP_WIDE_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
@@ -65,13 +62,28 @@ def _request_hooks(app: Flask) -> dict[str, list[Callable]]:
     }
 
 
-def _hook_limited_views_only(app: Flask, hooks_before: dict[str, list[Callable]]) -> None:
-    """Keep Flask-Limiter's per-request hooks off the requests that have no limit.
+def _has_app_wide_limits(app: Flask) -> bool:
+    # Default, application, meta and blueprint limits are the ones Flask-Limiter checks
+    # in its before_request pass; a view's own limits it checks in the view's wrapper.
+    # An attribute a later Flask-Limiter lacks counts as "there are some".
+    manager = limiter.limit_manager
+    return bool(
+        any(app.config.get(key) for key in _APP_WIDE_LIMITS)
+        or manager.default_limits
+        or manager.application_limits
+        or getattr(limiter, "_meta_limits", True)
+        or getattr(manager, "_blueprint_limits", True)
+    )
 
-    Every limit here is a `limited` view's. Flask-Limiter checks those in the view's own
-    wrapper; its before_request pass looks only for app-wide limits, so with none set it
-    goes, and its after_request (failures-only deductions, Retry-After) and teardown
-    hooks run for `limited` views alone instead of on every request of every view.
+
+def _hook_limited_requests_only(app: Flask, hooks_before: dict[str, list[Callable]]) -> None:
+    """Keep Flask-Limiter's per-request hooks off the requests that no limit applies to.
+
+    With no app-wide limit, every limit is a view's own (`limited`, or `limiter.limit`
+    directly), checked in that view's wrapper. So the before_request pass, which looks
+    only for app-wide limits, goes; and the after_request (failures-only deductions,
+    Retry-After) and teardown hooks run only for requests in which Flask-Limiter took
+    part, instead of on every request of every view.
     """
     added = {
         kind: [fn for fn in hooks if fn not in hooks_before[kind]]
@@ -81,28 +93,30 @@ def _hook_limited_views_only(app: Flask, hooks_before: dict[str, list[Callable]]
         app.before_request_funcs[None].remove(hook)
     after, teardown = app.after_request_funcs[None], app.teardown_request_funcs[None]
     for hook in added["after"]:
-        after[after.index(hook)] = _after_limited_view(hook)
+        after[after.index(hook)] = _after_limited_request(hook)
     for hook in added["teardown"]:
-        teardown[teardown.index(hook)] = _teardown_limited_view(hook)
+        teardown[teardown.index(hook)] = _teardown_limited_request(hook)
 
 
-def _is_limited_view() -> bool:
-    return getattr(current_app.view_functions.get(request.endpoint or ""), _LIMITED, False)
+def _limiter_took_part() -> bool:
+    # Flask-Limiter 4 keeps its per-request state on the request context, made the first
+    # time it checks a limit in that request (flask-limiter is pinned below 5).
+    return hasattr(request_ctx, "_limiter_request_context")
 
 
-def _after_limited_view(hook: Callable) -> Callable:
-    def after_limited_view(response):
-        return hook(response) if _is_limited_view() else response
+def _after_limited_request(hook: Callable) -> Callable:
+    def after_limited_request(response):
+        return hook(response) if _limiter_took_part() else response
 
-    return after_limited_view
+    return after_limited_request
 
 
-def _teardown_limited_view(hook: Callable) -> Callable:
-    def teardown_limited_view(error):
-        if _is_limited_view():
+def _teardown_limited_request(hook: Callable) -> Callable:
+    def teardown_limited_request(error):
+        if _limiter_took_part():
             hook(error)
 
-    return teardown_limited_view
+    return teardown_limited_request
 
 
 def client_ip() -> str:
@@ -153,7 +167,6 @@ def limited(
                 scope=f"{scope}-{kind}",
                 on_breach=_audit_breach,
             )(view)
-        setattr(view, _LIMITED, True)
         return view
 
     return decorate

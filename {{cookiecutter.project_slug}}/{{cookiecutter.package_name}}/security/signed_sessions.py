@@ -22,8 +22,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 VERIFIED_COOKIES = 4096
 
-# Values a session can share with the cache; anything else (the list flash() appends
-# to, say) is decoded afresh for every request, so no request changes another's.
+# Values a session can share with the cache; a session holding anything else (the list
+# flash() appends to, say) is verified and decoded afresh for every request, so that no
+# request changes another's.
 _IMMUTABLE = (str, int, float, bool, type(None))
 
 
