@@ -6,9 +6,11 @@ import jwt
 import pytest
 import redis
 from flask_jwt_extended import create_access_token
+from sqlalchemy.exc import OperationalError
 
 from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.security import families_redis
 from tests.api_client import Api
 from tests.conftest import PASSWORD, SECRET_KEY, empty_database
 
@@ -163,6 +165,29 @@ def test_a_protected_request_costs_one_redis_round_trip_and_one_statement(
 
     assert len(redis_round_trips) == 1, redis_round_trips  # EXISTS on the revocation key
     assert len(statements) == 1, statements  # the user, active and on the token's version
+
+
+def test_a_reply_left_unread_by_a_failed_request_never_answers_the_next_check(
+    app, api, monkeypatch
+):
+    # The EXISTS is read after the user's statement. Here that statement fails, leaving
+    # a live family's "0" on the connection; a revoked family must still be refused.
+    revoked = Api(app.test_client())
+    assert revoked.log_in().status_code == 200
+    assert revoked.log_out().status_code == 200
+    revoked.use_access_token(revoked.access_token)
+
+    def database_down(*_args):
+        raise OperationalError("SELECT", {}, ConnectionError("database down"))
+
+    monkeypatch.setattr(families_redis, "active_user", database_down)
+    with pytest.raises(OperationalError):
+        api.get("/api/v1/auth/me")
+    monkeypatch.undo()
+
+    refused = revoked.get("/api/v1/auth/me")
+    assert (refused.status_code, refused.get_json()["error"]) == (401, "token_revoked")
+    assert api.get("/api/v1/auth/me").status_code == 200
 
 
 def test_a_request_without_a_token_costs_no_round_trip_at_all(
