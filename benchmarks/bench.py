@@ -393,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             "login_rounds": args.login_rounds,
             "suites": not args.no_suites,
             "gc": "paused inside each timed batch, collected between rounds",
+            "settle": "after each batch, a busy wait for the timer threads it started",
         },
         "load_average": {"start": list(load_start), "end": list(os.getloadavg())},
         **measured,
