@@ -177,6 +177,7 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
             "{package_name}/demo",
             "{package_name}/api/cookie_transport.py",
             "tests/test_api_cookie.py",
+            "tests/test_api_cookie_host_prefix.py",
         ),
     ),
     (

@@ -229,13 +229,20 @@ class TestingConfig(BaseConfig):
 class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
-{%- if cookiecutter.auth_mode == "jwt_cookie" %}
-    JWT_COOKIE_SECURE = True
-{%- endif %}
     # __Host- cookies are only accepted over HTTPS, for Path=/ and without Domain, so
     # a sibling subdomain cannot plant or overwrite them.
     SESSION_COOKIE_NAME = "__Host-session"
     REMEMBER_COOKIE_NAME = "__Host-remember_token"
+{%- if cookiecutter.auth_mode == "jwt_cookie" %}
+    JWT_COOKIE_SECURE = True
+    JWT_ACCESS_COOKIE_NAME = "__Host-access_token"
+    JWT_REFRESH_COOKIE_NAME = "__Host-refresh_token"
+    JWT_ACCESS_CSRF_COOKIE_NAME = "__Host-csrf_access_token"
+    JWT_REFRESH_CSRF_COOKIE_NAME = "__Host-csrf_refresh_token"
+    # Path=/ is the price of the prefix: the refresh cookie goes with every request to
+    # this host, still HttpOnly and Secure, and only refresh and logout read it.
+    JWT_REFRESH_COOKIE_PATH = "/"
+{%- endif %}
     HSTS_ENABLED = True
 
 
@@ -383,12 +390,39 @@ def check_production_config(config: Mapping[str, Any]) -> None:
     for flag in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"{% if cookiecutter.auth_mode == "jwt_cookie" %}, "JWT_COOKIE_SECURE"{% endif %}):
         if not config.get(flag):
             raise RuntimeError(f"{flag} must be on in production")
+{%- if cookiecutter.auth_mode == "jwt_cookie" %}
+    _check_host_cookies(config)
+{%- endif %}
     _check_mail_and_links(config)
     problem = passwords.weak_parameters(config)
     if problem:
         raise RuntimeError(f"password hashing is too cheap for production: {problem}")
 
 
+{% if cookiecutter.auth_mode == "jwt_cookie" -%}
+# Each JWT cookie's name setting, with the path setting it is sent with.
+_JWT_COOKIES = {
+    "JWT_ACCESS_COOKIE_NAME": "JWT_ACCESS_COOKIE_PATH",
+    "JWT_REFRESH_COOKIE_NAME": "JWT_REFRESH_COOKIE_PATH",
+    "JWT_ACCESS_CSRF_COOKIE_NAME": "JWT_ACCESS_CSRF_COOKIE_PATH",
+    "JWT_REFRESH_CSRF_COOKIE_NAME": "JWT_REFRESH_CSRF_COOKIE_PATH",
+}
+
+
+def _check_host_cookies(config: Mapping[str, Any]) -> None:
+    # A browser silently drops a __Host- cookie set with another path or a Domain:
+    # logins would seem to work and never stick.
+    for name_setting, path_setting in _JWT_COOKIES.items():
+        if not config.get(name_setting, "").startswith("__Host-"):
+            continue
+        if config.get(path_setting, "/") != "/" or config.get("JWT_COOKIE_DOMAIN"):
+            raise RuntimeError(
+                f"{name_setting} is a __Host- cookie: {path_setting} must be '/' "
+                "and JWT_COOKIE_DOMAIN unset"
+            )
+
+
+{% endif -%}
 def _check_secret(config: Mapping[str, Any], name: str) -> None:
     value = config.get(name)
     if not value:

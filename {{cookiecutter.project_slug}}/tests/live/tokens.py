@@ -22,7 +22,7 @@ class TokenClient:
 
     @property
     def in_cookies(self) -> bool:
-        return "access_token_cookie" in self.visitor.cookies
+        return "__Host-access_token" in self.visitor.cookies  # production's name
 
     def register(self, instance, email: str, password: str = PASSWORD) -> Reply:
         return self.visitor.post(
@@ -65,12 +65,12 @@ class TokenClient:
 
     def _access(self) -> dict[str, str]:
         if self.in_cookies:
-            return {"X-CSRF-TOKEN": self.visitor.cookies.get("csrf_access_token", "")}
+            return {"X-CSRF-TOKEN": self.visitor.cookies.get("__Host-csrf_access_token", "")}
         return {"Authorization": f"Bearer {self.access_token}"}
 
     def _refresh(self) -> dict[str, str]:
         if self.in_cookies:
-            return {"X-CSRF-TOKEN": self.visitor.cookies.get("csrf_refresh_token", "")}
+            return {"X-CSRF-TOKEN": self.visitor.cookies.get("__Host-csrf_refresh_token", "")}
         return {"Authorization": f"Bearer {self.refresh_token}"}
 
     def _keep(self, reply: Reply) -> None:

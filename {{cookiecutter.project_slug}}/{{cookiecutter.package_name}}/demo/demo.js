@@ -1,6 +1,7 @@
 // Reference client for the cookie transport. The JWTs are HttpOnly cookies the browser
-// sends by itself; JavaScript reads only the csrf_* cookies and must echo one of them in
-// X-CSRF-TOKEN on every POST (login excepted), or the API answers 401 csrf_failed.
+// sends by itself; JavaScript reads only the csrf_* cookies (__Host-csrf_* in production)
+// and must echo one of them in X-CSRF-TOKEN on every POST (login excepted), or the API
+// answers 401 csrf_failed.
 "use strict";
 
 const API = "/api/v1/auth";
@@ -11,10 +12,15 @@ function cookie(name) {
   return found ? decodeURIComponent(found.slice(prefix.length)) : null;
 }
 
+// In production every cookie of the API is __Host- prefixed; in development it is not.
+function csrfCookie(name) {
+  return cookie("__Host-" + name) ?? cookie(name);
+}
+
 async function call(method, path, { body, csrf } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (csrf) headers["X-CSRF-TOKEN"] = cookie(csrf) || "";
+  if (csrf) headers["X-CSRF-TOKEN"] = csrfCookie(csrf) || "";
   const response = await fetch(API + path, {
     method,
     headers,
@@ -40,7 +46,7 @@ async function me() {
   return first;
 }
 
-// The refresh cookie is sent only to /api/v1/auth; its csrf twin is csrf_refresh_token.
+// The refresh token's csrf twin is csrf_refresh_token.
 function refresh() {
   return call("POST", "/refresh", { csrf: "csrf_refresh_token" });
 }
