@@ -64,6 +64,10 @@ PACKAGE_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 # A PEP 508 distribution name, lower-case only, which is also a safe directory name.
 PROJECT_SLUG_RE = re.compile(r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The project_slug cookiecutter.json derives when slugify finds no letter or digit in the
+# project_name ("!!!", an emoji): not a valid slug, but a safe directory name, so the bake
+# reaches the pre-generation hook (an empty one would name the output directory itself).
+NO_SLUG = "-"
 
 # The prune table. Each rule: (conditions, paths). A rule fires when, for EVERY question
 # in its conditions, the answer is in that question's set. Paths are relative to the
@@ -269,6 +273,8 @@ def applies(question: str, answers: dict) -> bool:
 
 
 def _package_name_problem(name: str) -> str | None:
+    if name[:1].isdigit():
+        return "starts with a digit, which no Python identifier may; answer package_name yourself"
     if not name.isidentifier():
         return "is not a valid Python identifier"
     if keyword.iskeyword(name):
@@ -292,16 +298,23 @@ def _choice_problem(answers: dict) -> str | None:
 
 def validate(answers: dict) -> str | None:
     """One line naming the field, the value and the rule it breaks; None when all is well."""
-    name = answers.get("package_name", "")
-    problem = _package_name_problem(name)
-    if problem:
-        return f"package_name: {name!r} {problem}"
+    # The slug first: package_name is derived from it, so its problem is the cause.
     slug = answers.get("project_slug", "")
+    if slug == NO_SLUG:
+        return (
+            f"project_slug: cannot be made from project_name {answers.get('project_name')!r}, "
+            "which has no letter or digit even transliterated to ASCII; "
+            "answer project_slug yourself"
+        )
     if not PROJECT_SLUG_RE.match(slug):
         return (
             f"project_slug: {slug!r} must be lower-case letters, digits, '.', '_' or '-', "
             "starting and ending with a letter or digit (PEP 508 name)"
         )
+    name = answers.get("package_name", "")
+    problem = _package_name_problem(name)
+    if problem:
+        return f"package_name: {name!r} {problem}"
     email = answers.get("author_email", "")
     if not EMAIL_RE.match(email):
         return f"author_email: {email!r} does not look like an email address (name@domain.tld)"
@@ -354,18 +367,46 @@ def paths_to_prune(answers: dict) -> list[str]:
 
 
 def prune(project_dir: Path, answers: dict) -> list[str]:
-    """Delete ``paths_to_prune(answers)`` under project_dir; returns what was removed."""
+    """Delete ``paths_to_prune(answers)`` under project_dir; returns what was removed.
+
+    A folder loses only what the template puts there (and Python's caches of it), and goes
+    only if that empties it: baked over an existing directory (``cookiecutter -f``), the
+    files a user added in it stay.
+    """
     removed = []
     for relative in paths_to_prune(answers):
         path = project_dir / relative
         if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
+            _prune_folder(path, _template_path(relative, answers["package_name"]))
         elif path.exists() or path.is_symlink():
             path.unlink()
         else:
             continue  # already gone with a pruned parent directory
         removed.append(relative)
     return removed
+
+
+# The template's own tree, next to this file's folder: what a bake writes before pruning.
+PROJECT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "{{cookiecutter.project_slug}}"
+
+
+def _template_path(relative: str, package_name: str) -> Path:
+    first, *rest = relative.split("/")
+    if first == package_name:
+        first = "{{cookiecutter.package_name}}"
+    return PROJECT_TEMPLATE_DIR.joinpath(first, *rest)
+
+
+def _prune_folder(folder: Path, template: Path) -> None:
+    # Deepest first, so each folder is looked at after everything inside it.
+    for source in [*sorted(template.rglob("*"), reverse=True), template]:
+        target = folder / source.relative_to(template)
+        if source.is_dir() and not source.is_symlink():
+            shutil.rmtree(target / "__pycache__", ignore_errors=True)
+            if target.is_dir() and not target.is_symlink() and not any(target.iterdir()):
+                target.rmdir()
+        elif target.is_file() or target.is_symlink():
+            target.unlink()
 
 
 # What to open once the dev server runs, per mode.

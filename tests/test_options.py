@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 
@@ -208,21 +209,22 @@ def test_jwt_without_database_blocklist_prunes_the_login_session_model(blocklist
 
 
 def test_prune_removes_files_and_directories(tmp_path):
+    """On the template's own tree: pruned paths go, the rest stays, and a file of the
+    user's inside a pruned folder keeps that folder (and only itself) alive."""
     answers = {**default_answers(), "auth_mode": "jwt_cookie", "jwt_blocklist": "none"}
-    kept = tmp_path / "my_flask_service" / "__init__.py"
-    for relative in [*options.paths_to_prune(answers), "my_flask_service/__init__.py"]:
-        path = tmp_path / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix:
-            path.write_text("x = 1\n")
-        else:
-            path.mkdir(parents=True, exist_ok=True)
-            (path / "views.py").write_text("x = 1\n")
+    shutil.copytree(options.PROJECT_TEMPLATE_DIR, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "{{cookiecutter.package_name}}").rename(tmp_path / "my_flask_service")
+    mine = tmp_path / "my_flask_service" / "auth" / "sso.py"
+    assert mine.parent.is_dir() and "my_flask_service/auth" in options.paths_to_prune(answers)
+    mine.write_text("# the user's own\n")
+
     removed = options.prune(tmp_path, answers)
     assert removed == options.paths_to_prune(answers)
     for relative in removed:
-        assert not (tmp_path / relative).exists()
-    assert kept.exists()
+        if relative != "my_flask_service/auth":
+            assert not (tmp_path / relative).exists(), relative
+    assert [p.name for p in mine.parent.rglob("*")] == ["sso.py"]
+    assert (tmp_path / "my_flask_service" / "__init__.py").exists()
 
 
 def test_summary_for_session():
@@ -250,9 +252,11 @@ def test_summary_names_the_blocklist_for_jwt_modes():
 @pytest.mark.parametrize("hook", ["pre_gen_project.py", "post_gen_project.py"])
 def test_hooks_read_answers_as_data_only(hook):
     text = (TEMPLATE_PROJECT.parent / "hooks" / hook).read_text()
-    # The one Jinja expression: the whole context, as JSON, inside a raw string.
+    # The two Jinja expressions: the whole context and the template's path (from
+    # local_extensions.py), each as JSON inside a raw string.
     assert 'ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")' in text
+    assert 'TEMPLATE_DIR = json.loads(r"""{{ {"path": template_dir} | tojson }}""")' in text
     for delimiter in ("{{", "{%", "{#"):
-        expected = 1 if delimiter == "{{" else 0
+        expected = 2 if delimiter == "{{" else 0
         assert text.count(delimiter) == expected, delimiter
     assert "import options" in text
