@@ -92,6 +92,7 @@ API_TESTS = tuple(
     for name in (
         "audit",
         "auth",
+        "bad_input",
         "config",
         "cookie",
         "cost",

@@ -1,14 +1,12 @@
 """Fixtures: an app with its own empty database per test, clients, and ready-made users."""
 
-{% if cookiecutter.database == "postgresql" -%}
 import contextlib
-{% endif -%}
 {% if cookiecutter.database == "postgresql" or (cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis") -%}
 import os
 import uuid
+{% endif -%}
 from collections.abc import Iterator
 
-{% endif -%}
 {% if cookiecutter.database == "postgresql" -%}
 import psycopg
 {% endif -%}
@@ -16,6 +14,7 @@ import pytest
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
 import redis
 {%- endif %}
+from flask import Flask
 {%- if cookiecutter.database == "postgresql" %}
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -116,29 +115,34 @@ def redis_url() -> str:
     return url
 
 
-@pytest.fixture
-def redis_prefix(redis_url: str) -> Iterator[str]:
-    """A key prefix of this test's own; its keys are deleted afterwards."""
+@contextlib.contextmanager
+def own_redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix nobody else uses; its keys are deleted afterwards."""
     prefix = f"{{ cookiecutter.package_name }}-test-{uuid.uuid4().hex[:12]}:"
     yield prefix
     client = redis.Redis.from_url(redis_url)
     for key in client.scan_iter(match=f"{prefix}*"):
         client.delete(key)
     client.close()
-{%- endif %}
 
 
 @pytest.fixture
-def app(database_url: str{% if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}, redis_url: str, redis_prefix: str{% endif %}):
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards."""
+    with own_redis_prefix(redis_url) as prefix:
+        yield prefix
+{%- endif %}
+
+
+@contextlib.contextmanager
+def testing_app(database_url: str, **config: object) -> Iterator[Flask]:
+    """An app under TestingConfig and `config`, on `database_url`; its rows deleted after."""
     app = create_app(
         {
             "APP_ENV": "testing",
             "SECRET_KEY": SECRET_KEY,
             "SQLALCHEMY_DATABASE_URI": database_url,
-{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
-            "REDIS_URL": redis_url,
-            "REDIS_KEY_PREFIX": redis_prefix,
-{%- endif %}
+            **config,
         }
     )
 {%- if cookiecutter.database == "sqlite" %}
@@ -153,6 +157,45 @@ def app(database_url: str{% if cookiecutter.auth_mode != "session" and cookiecut
         db.engine.dispose()
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
     app.extensions["revocation_redis"].close()
+{%- endif %}
+
+
+@pytest.fixture
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+def app(database_url: str, redis_url: str, redis_prefix: str) -> Iterator[Flask]:
+    with testing_app(database_url, REDIS_URL=redis_url, REDIS_KEY_PREFIX=redis_prefix) as app:
+        yield app
+{%- else %}
+def app(database_url: str) -> Iterator[Flask]:
+    with testing_app(database_url) as app:
+        yield app
+{%- endif %}
+
+
+@pytest.fixture(scope="module")
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+def module_app(
+    request: pytest.FixtureRequest, database_url: str, redis_url: str
+) -> Iterator[Flask]:
+{%- else %}
+def module_app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Flask]:
+{%- endif %}
+    """One app for all of a module's tests, for tables of requests that change nothing.
+
+    Cheaper than `app` per test by the app, its tables and its users; a test that
+    changes the database leaves that change to the next, so such tests use `app`.
+    The module's `APP_CONFIG` dict, if it has one, is added to the configuration.
+    """
+    config = getattr(request.module, "APP_CONFIG", {})
+{%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
+    with (
+        own_redis_prefix(redis_url) as prefix,
+        testing_app(database_url, REDIS_URL=redis_url, REDIS_KEY_PREFIX=prefix, **config) as app,
+    ):
+        yield app
+{%- else %}
+    with testing_app(database_url, **config) as app:
+        yield app
 {%- endif %}
 
 
@@ -203,6 +246,24 @@ def admin_client(app, admin):
     response = log_in(client)
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+{% endif -%}
+{% if cookiecutter.auth_mode != "session" -%}
+@pytest.fixture
+def api(request: pytest.FixtureRequest, client):
+    """A client of the JSON API, in this bake's token transport (tests/api_client.py).
+
+    Not logged in, unless the test or its module is marked `logged_in`: then it has
+    logged in as `user`, with a fresh login.
+    """
+    from tests.api_client import Api  # which imports this module: not at the top
+
+    api = Api(client)
+    if request.node.get_closest_marker("logged_in"):
+        request.getfixturevalue("user")
+        assert api.log_in().status_code == 200
+    return api
 
 
 {% endif -%}

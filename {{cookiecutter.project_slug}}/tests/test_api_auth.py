@@ -9,11 +9,6 @@ from tests.api_client import Api
 from tests.conftest import NEW_PASSWORD, PASSWORD
 
 
-@pytest.fixture
-def api(client) -> Api:
-    return Api(client)
-
-
 def test_register_answers_201_with_id_and_email_and_stores_the_user(api, fetch_user):
     response = api.client.post(
         "/api/v1/auth/register", json={"email": " Ada@Example.com ", "password": PASSWORD}

@@ -7,14 +7,9 @@ import jwt
 import pytest
 
 from {{ cookiecutter.package_name }} import create_app, demo
-from tests.api_client import REFRESH_COOKIE_PATH, Api
+from tests.api_client import REFRESH_COOKIE_PATH
 from tests.conftest import SECRET_KEY
 from tests.test_config import PRODUCTION_SERVICES
-
-
-@pytest.fixture
-def api(client) -> Api:
-    return Api(client)
 
 
 def set_cookies(response) -> dict[str, str]:

@@ -11,12 +11,7 @@ from {{ cookiecutter.package_name }}.models.login_session import LoginSession, h
 from {{ cookiecutter.package_name }}.models.user import utcnow
 from tests.api_client import Api
 
-
-@pytest.fixture
-def api(client, user) -> Api:
-    api = Api(client)
-    assert api.log_in().status_code == 200
-    return api
+pytestmark = pytest.mark.logged_in
 
 
 def family_row(app, api) -> LoginSession:

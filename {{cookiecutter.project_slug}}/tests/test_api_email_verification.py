@@ -2,20 +2,12 @@
 
 import re
 
-import pytest
-
 from {{ cookiecutter.package_name }} import account_emails, accounts, mail
-from tests.api_client import Api
 from tests.conftest import PASSWORD
 
 VERIFY = "/api/v1/auth/verify-email"
 RESEND = "/api/v1/auth/verify-email/resend"
 LINK = re.compile(r"https://app\.example\.test/auth/verify-email\?token=(\S+)")
-
-
-@pytest.fixture
-def api(client) -> Api:
-    return Api(client)
 
 
 def link_token(app) -> str:

@@ -1,14 +1,5 @@
 """Header transport: tokens in JSON bodies and the Authorization header."""
 
-import pytest
-
-from tests.api_client import Api
-
-
-@pytest.fixture
-def api(client) -> Api:
-    return Api(client)
-
 
 def test_login_answers_the_token_pair_with_no_store_and_sets_no_cookie(api, user):
     response = api.log_in()

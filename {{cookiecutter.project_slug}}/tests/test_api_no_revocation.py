@@ -8,12 +8,7 @@ import pytest
 
 from tests.api_client import Api
 
-
-@pytest.fixture
-def api(client, user) -> Api:
-    api = Api(client)
-    assert api.log_in().status_code == 200
-    return api
+pytestmark = pytest.mark.logged_in
 
 
 def test_refresh_returns_a_new_access_token_and_keeps_the_refresh_token(api):

@@ -8,12 +8,7 @@ from tests.api_client import Api
 
 NOTES = "/api/v1/notes"
 
-
-@pytest.fixture
-def api(client, user) -> Api:
-    api = Api(client)
-    assert api.log_in().status_code == 200
-    return api
+pytestmark = pytest.mark.logged_in
 
 
 @pytest.fixture

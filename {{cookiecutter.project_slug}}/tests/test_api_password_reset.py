@@ -15,11 +15,6 @@ JSON = "application/json"
 LINK = re.compile(r"https://app\.example\.test/auth/reset-password\?token=(\S+)")
 
 
-@pytest.fixture
-def api(client) -> Api:
-    return Api(client)
-
-
 def reset_token(app) -> str:
     found = LINK.search(mail.outbox(app)[-1].get_content())
     assert found, "no reset link in the last message"

@@ -16,12 +16,7 @@ from tests.conftest import PASSWORD, SECRET_KEY, empty_database
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
-
-@pytest.fixture
-def api(client, user) -> Api:
-    api = Api(client)
-    assert api.log_in().status_code == 200
-    return api
+pytestmark = pytest.mark.logged_in
 
 
 @pytest.fixture

@@ -4,12 +4,7 @@ import pytest
 
 from tests.api_client import Api
 
-
-@pytest.fixture
-def api(client, user) -> Api:
-    api = Api(client)
-    assert api.log_in().status_code == 200
-    return api
+pytestmark = pytest.mark.logged_in
 
 
 def test_logout_with_the_access_token_refuses_access_and_refresh_on_the_next_request(api, app):

@@ -6,15 +6,12 @@ import threading
 
 import jwt
 import pytest
+{%- if cookiecutter.database == "postgresql" %}
 
 from tests.api_client import Api
+{%- endif %}
 
-
-@pytest.fixture
-def api(client, user) -> Api:
-    api = Api(client)
-    assert api.log_in().status_code == 200
-    return api
+pytestmark = pytest.mark.logged_in
 
 
 def no_grace(app) -> None:

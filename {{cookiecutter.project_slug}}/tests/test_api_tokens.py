@@ -9,12 +9,6 @@ from flask_jwt_extended import current_user, jwt_required
 
 from {{ cookiecutter.package_name }} import accounts
 from {{ cookiecutter.package_name }}.security import jwt_manager
-from tests.api_client import Api
-
-
-@pytest.fixture
-def api(client) -> Api:
-    return Api(client)
 
 
 @pytest.fixture

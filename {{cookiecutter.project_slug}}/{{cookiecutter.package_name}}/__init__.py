@@ -19,6 +19,7 @@ from .security import (
 {%- endif %}
     passwords,
     rate_limits,
+    request_bodies,
 {%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
     signed_sessions,
 {%- else %}
@@ -80,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     rate_limits.init_app(app)
     audit.init_app(app)
     headers.init_app(app)
+    request_bodies.init_app(app)
 {%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
     login_sessions.init_app(app)
 {%- endif %}

@@ -27,11 +27,22 @@ class AccountError(Exception):
 
 
 def clean_email(raw: str) -> str:
+    """The normalised address, if it is one we take for a new account.
+
+    ASCII only: a look-alike letter (Cyrillic U+0430 for Latin 'a', full-width U+FF41) would
+    make a second account that reads exactly like someone else's, and mail to a non-ASCII
+    address needs an SMTPUTF8 server all the way. Logins and lookups are not checked, so
+    an account made before this rule still logs in.
+    """
+    address = raw.strip()
     try:
-        validate_email(raw.strip(), check_deliverability=False)
+        validate_email(address, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
         raise AccountError("invalid_email", str(error)) from None
-    return normalise_email(raw)
+    if not address.isascii():  # the local part is, so it is the domain that is not
+        message = "Write the domain in ASCII: for an internationalized one, its xn-- form."
+        raise AccountError("invalid_email", message)
+    return normalise_email(address)
 
 
 def find_user(email: str) -> User | None:

@@ -1,5 +1,6 @@
 """How the API answers refusals: one JSON shape, stable codes."""
 
+import re
 from typing import Any
 
 from flask import Blueprint, request
@@ -42,6 +43,12 @@ def json_object() -> dict[str, Any]:
     return body
 
 
+# The bound on a json_fields value, as the browser forms bound what they read (forms.py):
+# no address, password or emailed token comes near it, and nothing longer is hashed,
+# looked up or verified.
+FIELD_MAX_LENGTH = 1024
+
+
 def json_fields(*names: str) -> dict[str, str]:
     """The named string fields of a JSON object body, or a 400 `invalid_request`."""
     body = json_object()
@@ -50,5 +57,25 @@ def json_fields(*names: str) -> dict[str, str]:
         value = body.get(name)
         if not isinstance(value, str) or not value:
             raise ApiError(400, "invalid_request", f"'{name}' must be a non-empty string.")
-        values[name] = value
+        if len(value) > FIELD_MAX_LENGTH:
+            message = f"'{name}' must be at most {FIELD_MAX_LENGTH} characters."
+            raise ApiError(400, "invalid_request", message)
+        values[name] = allowed_text(name, value)
     return values
+
+
+# Refused in every string field: unpaired surrogates (legal in JSON's \u escapes, but with
+# no UTF-8 form, so the first hash or query of one fails), NUL (PostgreSQL refuses it in
+# any text) and the other control characters, which in an address, a password, a token
+# or a title only serve to forge log lines and displays. Multi-line text keeps tab, line
+# feed and carriage return.
+_REFUSED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_REFUSED_IN_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def allowed_text(name: str, value: str, *, multiline: bool = False) -> str:
+    """`value`, unless it holds a character no field accepts: then a 400 `invalid_request`."""
+    if (_REFUSED_IN_MULTILINE if multiline else _REFUSED).search(value):
+        message = f"'{name}' must not contain control characters or unpaired surrogates."
+        raise ApiError(400, "invalid_request", message)
+    return value

@@ -19,7 +19,7 @@ from ..models.note import (
     owned_note,
     update_note,
 )
-from .errors import ApiError, json_object
+from .errors import ApiError, allowed_text, json_object
 from .guard import current_identity, token_required
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -81,11 +81,12 @@ def _fields(data: dict[str, Any], *, partial: bool, current: Note | None) -> tup
 
 
 def _text(data: dict[str, Any], name: str, limit: int, *, required: bool) -> str | None:
+    if name not in data and not required:
+        return None  # absent; a null is not a string, and is refused below
     value = data.get(name)
-    if value is None and not required:
-        return None
     if not isinstance(value, str):
         raise ApiError(400, "invalid_request", f"'{name}' must be a string.")
+    allowed_text(name, value, multiline=name == "body")
     if name == "title" and not value.strip():
         raise ApiError(400, "invalid_request", "'title' must not be empty.")
     if len(value) > limit:

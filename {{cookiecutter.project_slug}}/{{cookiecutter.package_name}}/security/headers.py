@@ -9,7 +9,7 @@ list append per header instead of Flask's per-hook dispatch on every request.
 
 from collections.abc import Callable, Iterable
 
-from flask import Flask, abort, current_app, request
+from flask import Flask
 
 # No inline script or style anywhere: an injected <script> or on*= attribute does not
 # run. form-action and base-uri stop injected markup from redirecting forms or links.
@@ -33,19 +33,8 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(refuse_oversized_bodies)
     # HSTS_ENABLED is read here, once: set it before create_app, as the config does.
     app.wsgi_app = SecurityHeaders(app.wsgi_app, hsts=app.config["HSTS_ENABLED"])  # type: ignore[method-assign]
-
-
-def refuse_oversized_bodies() -> None:
-    # Werkzeug enforces MAX_CONTENT_LENGTH only when a body is read; refusing up front
-    # gives every endpoint the same 413, whether or not it reads the body.
-    if not request.environ.get("CONTENT_LENGTH"):
-        return  # no declared body (every GET): nothing to parse or compare
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if limit is not None and (request.content_length or 0) > limit:
-        abort(413)
 
 
 class SecurityHeaders:
