@@ -1,12 +1,17 @@
-"""SQLite shared by several worker processes: WAL, and writers that wait for the lock."""
+"""SQLite shared by several worker processes: WAL, writers that wait for the lock, and
+foreign keys enforced as PostgreSQL enforces them."""
 
 import sqlite3
 import threading
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models.note import Note, create_note
+from {{ cookiecutter.package_name }}.models.user import User
 from tests.conftest import PASSWORD, REQUIRED_ENVIRONMENT, SECRET_KEY
 
 
@@ -48,3 +53,19 @@ def test_a_writer_waits_for_another_processes_lock_instead_of_failing(tmp_path):
     finally:
         release.join()
         other.close()
+
+
+def test_a_note_for_an_account_that_does_not_exist_is_refused(app):
+    with app.app_context():
+        with pytest.raises(IntegrityError):
+            create_note(owner_id=999_999, title="orphan", body="")
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Note)) == 0
+
+
+def test_deleting_an_account_deletes_its_notes(app, user):
+    with app.app_context():
+        create_note(user.id, "Shopping", "eggs")
+        db.session.execute(delete(User).where(User.id == user.id))
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Note)) == 0
