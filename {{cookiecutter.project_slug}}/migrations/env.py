@@ -7,7 +7,9 @@ from alembic import context
 from flask import current_app
 
 config = context.config
-fileConfig(config.config_file_name)
+# Run in-process (flask_migrate.upgrade() from a release script), this keeps the app's
+# own loggers, the audit log among them, instead of silencing them for the process.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db
@@ -38,9 +40,31 @@ def run_migrations_online() -> None:
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_revision)
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=db.metadata, **configure_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table (copy, drop, rename). With foreign keys
+            # on (sqlite.py), dropping `users` would delete every note by cascade, so
+            # they are off while migrating, as SQLite's own procedure for ALTER says, and
+            # the result is checked before it is committed.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # the pragma is ignored inside a transaction
+        try:
+            context.configure(connection=connection, target_metadata=db.metadata, **configure_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _refuse_dangling_references(connection)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+def _refuse_dangling_references(connection) -> None:
+    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if dangling:
+        tables = sorted({row[0] for row in dangling})
+        raise RuntimeError(f"Migration left rows naming missing rows in: {', '.join(tables)}")
 
 
 if context.is_offline_mode():

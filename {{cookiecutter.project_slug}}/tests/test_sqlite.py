@@ -1,10 +1,15 @@
 """SQLite shared by several worker processes: WAL, writers that wait for the lock, and
 foreign keys enforced as PostgreSQL enforces them."""
 
+import logging
+import shutil
 import sqlite3
 import threading
+from pathlib import Path
 
+import flask_migrate
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -69,3 +74,51 @@ def test_deleting_an_account_deletes_its_notes(app, user):
         db.session.execute(delete(User).where(User.id == user.id))
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(Note)) == 0
+
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+REBUILD_USERS = """
+from alembic import op
+
+revision = "rebuild_users"
+down_revision = {head!r}
+
+
+def upgrade():
+    # What a batch migration does to SQLite for most changes: copy, drop, rename.
+    with op.batch_alter_table("users", recreate="always"):
+        pass
+
+
+def downgrade():
+    pass
+"""
+
+
+@pytest.fixture
+def logging_as_it_was():
+    """Alembic's env.py configures logging from alembic.ini; put the root logger back."""
+    root = logging.getLogger()
+    level, handlers = root.level, root.handlers[:]
+    yield
+    root.setLevel(level)
+    root.handlers[:] = handlers
+
+
+def test_a_migration_that_rebuilds_the_users_table_keeps_every_note(tmp_path, logging_as_it_was):
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, migrations)
+    head = ScriptDirectory(str(migrations)).get_current_head()
+    (migrations / "versions" / "rebuild_users.py").write_text(REBUILD_USERS.format(head=head))
+    app = file_app(tmp_path / "app.sqlite3")
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(migrations), revision=head)
+        user = accounts.register("ada@example.com", PASSWORD)
+        create_note(user.id, "Shopping", "eggs")
+
+        flask_migrate.upgrade(directory=str(migrations))
+
+        assert db.session.scalar(select(func.count()).select_from(Note)) == 1
+        assert db.session.scalar(text("PRAGMA foreign_keys")) == 1  # back on afterwards
+        db.session.remove()
+        db.engine.dispose()
