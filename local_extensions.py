@@ -4,6 +4,8 @@ The hooks import hooks/options.py from the template, but cookiecutter runs them 
 new project and passes the template's path as it was typed: `cookiecutter .` hands them a
 `_repo_dir` of ".", which from there names the wrong directory. This module is imported
 by cookiecutter before it changes directory, so its own path is the template's, absolute.
+cruft renders from its own clone, which it puts on sys.path: there this is the clone's path,
+at the commit being rendered (tests/test_cruft.py).
 """
 
 from pathlib import Path

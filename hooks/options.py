@@ -101,6 +101,7 @@ API_TESTS = tuple(
         "header",
         "no_revocation",
         "notes",
+        "openapi",
         "password_reset",
         "rate_limits",
         "redis",
@@ -172,6 +173,7 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
             "{package_name}/security/families_redis.py",
             "{package_name}/security/families_none.py",
             "tests/api_client.py",
+            "tests/fuzz",
             *API_TESTS,
         ),
     ),
@@ -201,6 +203,10 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
             "tests/live/test_instances_revocation.py",
             "tests/live/test_instances_no_revocation.py",
             "tests/live/test_instances_token_version.py",
+            # The load script drives the JSON API; it is the folder's only file.
+            "scripts",
+            "tests/live/test_load.py",
+            "tests/test_load_script.py",
         ),
     ),
     (

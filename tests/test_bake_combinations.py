@@ -15,6 +15,8 @@ import pytest
 import options
 from support import (
     MIN_BAKED_TESTS_PASSED,
+    MIN_FUZZ_EXAMPLES,
+    MIN_FUZZ_TESTS_PASSED,
     MIN_LIVE_TESTS_PASSED,
     ROOT,
     app_env,
@@ -55,8 +57,22 @@ LIVE_COMBINATIONS = combination_params(
     ]
 )
 
-# Packages that only the JWT modes may depend on.
-JWT_ONLY_DEPENDENCIES = ("flask-jwt-extended", "pyjwt", "redis")
+# The bakes with a JSON API (and so an OpenAPI document and a fuzz layer).
+WITH_API = [c for c in options.combinations() if c["auth_mode"] != "session"]
+# The fuzz layer's bakes: every mode, blocklist and database, with one password hash. The
+# hash changes how passwords are stored, not one status, header or body of the contract.
+FUZZED = combination_params([c for c in WITH_API if c["password_hash"] == "argon2"])
+
+# Packages that only the JWT modes may depend on (the last three: the JSON API's contract
+# tests and fuzzer).
+JWT_ONLY_DEPENDENCIES = (
+    "flask-jwt-extended",
+    "pyjwt",
+    "redis",
+    "openapi-spec-validator",
+    "schemathesis",
+    "hypothesis",
+)
 
 
 def _package(bakery, combination) -> str:
@@ -195,6 +211,29 @@ def test_bake_live_layers_pass(working_copy, combination):
     )
     if env.get("REQUIRE_SERVICES"):
         assert " skipped" not in proc.stdout, f"nothing may be skipped\n{describe(proc)}"
+
+
+@pytest.mark.parametrize("combination", FUZZED)
+def test_bake_fuzz_layer_passes(working_copy, combination):
+    """Schemathesis over every operation of the bake's OpenAPI document: no 5xx, nothing
+    undocumented (tests/fuzz/ in the bake)."""
+    env = clean_env()
+    env.pop("TEST_DATABASE_URL", None)
+    if combination["jwt_blocklist"] == "redis":
+        require_service("Redis", redis_error())
+    if combination["database"] == "postgresql":
+        require_service("PostgreSQL", postgres_error())
+        env["TEST_DATABASE_URL"] = postgres_url()  # the bake creates its own database there
+    project = working_copy(combination)
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    proc = run([*args, "-m", "fuzz", "--hypothesis-show-statistics"], cwd=project, env=env)
+    assert proc.returncode == 0, describe(proc)
+    assert not re.search(r"\b\d+ (failed|errors?)\b", proc.stdout), describe(proc)
+    assert passed_count(proc.stdout) >= MIN_FUZZ_TESTS_PASSED, (
+        f"expected at least {MIN_FUZZ_TESTS_PASSED} passed fuzz tests\n{describe(proc)}"
+    )
+    examples = sum(map(int, re.findall(r"(\d+) passing, 0 failing", proc.stdout)))
+    assert examples >= MIN_FUZZ_EXAMPLES, f"only {examples} examples ran\n{describe(proc)}"
 
 
 @pytest.mark.parametrize(

@@ -152,6 +152,16 @@ def test_workflow_triggers_and_limits(bakery, combination):
 
 
 @pytest.mark.parametrize("combination", COMBINATIONS)
+def test_workflow_actions_are_pinned_to_a_commit(bakery, combination):
+    """A tag (@v4) can be moved to other code; a full commit SHA cannot."""
+    steps = _job(_workflow(bakery.project(combination)))["steps"]
+    actions = [step["uses"] for step in steps if "uses" in step]
+    assert actions, "the job checks out the code with an action"
+    for action in actions:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
 def test_workflow_names_exactly_the_services_the_answers_need(bakery, combination):
     job = _job(_workflow(bakery.project(combination)))
     needed = _needed_services(combination)

@@ -135,7 +135,7 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def testing_app(database_url: str, **config: object) -> Iterator[Flask]:
+def configured_app(database_url: str, **config: object) -> Iterator[Flask]:
     """An app under TestingConfig and `config`, on `database_url`; its rows deleted after."""
     app = create_app(
         {
@@ -163,11 +163,11 @@ def testing_app(database_url: str, **config: object) -> Iterator[Flask]:
 @pytest.fixture
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
 def app(database_url: str, redis_url: str, redis_prefix: str) -> Iterator[Flask]:
-    with testing_app(database_url, REDIS_URL=redis_url, REDIS_KEY_PREFIX=redis_prefix) as app:
+    with configured_app(database_url, REDIS_URL=redis_url, REDIS_KEY_PREFIX=redis_prefix) as app:
         yield app
 {%- else %}
 def app(database_url: str) -> Iterator[Flask]:
-    with testing_app(database_url) as app:
+    with configured_app(database_url) as app:
         yield app
 {%- endif %}
 
@@ -190,11 +190,13 @@ def module_app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Fl
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
     with (
         own_redis_prefix(redis_url) as prefix,
-        testing_app(database_url, REDIS_URL=redis_url, REDIS_KEY_PREFIX=prefix, **config) as app,
+        configured_app(
+            database_url, REDIS_URL=redis_url, REDIS_KEY_PREFIX=prefix, **config
+        ) as app,
     ):
         yield app
 {%- else %}
-    with testing_app(database_url, **config) as app:
+    with configured_app(database_url, **config) as app:
         yield app
 {%- endif %}
 

@@ -115,3 +115,11 @@ def test_creating_a_note_without_the_csrf_header_is_refused(api):
     assert response.get_json()["error"] == "csrf_failed"
     assert api.get(NOTES).get_json() == {"notes": []}
 {%- endif %}
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+def test_the_largest_id_a_route_takes_is_a_plain_404_on_this_database(api, method):
+    """routing.py lets 2**31 - 1 through to the view: the query must be a miss, not a 500."""
+    response = api.send(method, f"{NOTES}/2147483647", json={"title": "t"})
+    assert response.status_code == 404, response.get_json()
+    assert response.get_json()["error"] == "not_found"

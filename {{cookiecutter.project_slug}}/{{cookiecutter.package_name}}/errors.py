@@ -37,4 +37,8 @@ def wants_json() -> bool:
 
 def _http_error(error: HTTPException):
     code = (error.name or "error").lower().replace(" ", "_").replace("'", "")
-    return error_response(error.code or 500, code, error.description or error.name)
+    body, status = error_response(error.code or 500, code, error.description or error.name)
+    # The headers Werkzeug's own page carries: a 405's Allow (RFC 9110), a 401's
+    # WWW-Authenticate, a 429's or 503's Retry-After; the body's type is ours.
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return body, status, headers

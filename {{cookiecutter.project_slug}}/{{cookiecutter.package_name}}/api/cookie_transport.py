@@ -6,7 +6,7 @@ max-age is its token's own lifetime. There is no implicit refresh: the client ca
 login or undo a logout).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import current_app, jsonify, request
@@ -68,3 +68,76 @@ def log_out(verify: Callable[..., dict[str, Any]], revoke: Callable[[dict[str, A
     response = jsonify(logged_out=True)
     unset_jwt_cookies(response)
     return response
+
+
+# -- Its part of the API's OpenAPI document (api/openapi.py) ---------------------------
+
+
+def openapi_security_schemes(config: Mapping[str, Any]) -> dict[str, Any]:
+    def scheme(kind: str, name_setting: str, description: str) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": kind,
+            "name": config[name_setting],
+            "description": description,
+        }
+
+    return {
+        "accessCookie": scheme("cookie", "JWT_ACCESS_COOKIE_NAME", "The access token (HttpOnly)."),
+        "refreshCookie": scheme(
+            "cookie", "JWT_REFRESH_COOKIE_NAME", "The refresh token (HttpOnly)."
+        ),
+        "accessCsrf": scheme(
+            "header",
+            "JWT_ACCESS_CSRF_HEADER_NAME",
+            f"The value of the {config['JWT_ACCESS_CSRF_COOKIE_NAME']} cookie.",
+        ),
+        "refreshCsrf": scheme(
+            "header",
+            "JWT_REFRESH_CSRF_HEADER_NAME",
+            f"The value of the {config['JWT_REFRESH_CSRF_COOKIE_NAME']} cookie.",
+        ),
+    }
+
+
+def openapi_security(
+    *, refresh: bool = False, any_type: bool = False, changes: bool = True
+) -> list[dict[str, list]]:
+    """What an operation requires: the token's cookie and, to change anything, its CSRF echo."""
+    access = {"accessCookie": [], **({"accessCsrf": []} if changes else {})}
+    by_refresh = {"refreshCookie": [], **({"refreshCsrf": []} if changes else {})}
+    if any_type:
+        return [by_refresh, access]  # logout: the refresh cookie's login when it is sent
+    return [by_refresh] if refresh else [access]
+
+
+# A state change without the CSRF echo: what a page on another site would send.
+OPENAPI_TOKEN_REFUSALS = ("csrf_failed",)
+
+
+def openapi_tokens_response(description: str) -> dict[str, Any]:
+    """The answer of `send_tokens`: the tokens are in its cookies, never in the body."""
+    body = {
+        "type": "object",
+        "properties": {
+            "expires_in": {"type": "integer", "minimum": 0},
+            "refresh_rotated": {"type": "boolean"},
+        },
+        "required": ["expires_in", "refresh_rotated"],
+        "additionalProperties": False,
+    }
+    set_cookie = {
+        "description": "The access token's cookie and its CSRF cookie; with a new refresh "
+        "token, its cookie and CSRF cookie too.",
+        "schema": {"type": "string"},
+    }
+    return {
+        "description": description,
+        "headers": {"Set-Cookie": set_cookie},
+        "content": {"application/json": {"schema": body}},
+    }
+
+
+# Logout clears the cookies whatever their tokens' state: it refuses only a request that
+# carries none, or no CSRF echo.
+OPENAPI_LOGOUT_REFUSALS = ("missing_token", "csrf_failed")

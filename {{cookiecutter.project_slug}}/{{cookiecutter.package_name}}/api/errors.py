@@ -69,8 +69,11 @@ def json_fields(*names: str) -> dict[str, str]:
 # any text) and the other control characters, which in an address, a password, a token
 # or a title only serve to forge log lines and displays. Multi-line text keeps tab, line
 # feed and carriage return.
-_REFUSED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_REFUSED_IN_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# As regex character ranges, which api/openapi.py also writes into the document's patterns.
+REFUSED = r"\x00-\x1f\x7f-\x9f\ud800-\udfff"
+REFUSED_IN_MULTILINE = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+_REFUSED = re.compile(f"[{REFUSED}]")
+_REFUSED_IN_MULTILINE = re.compile(f"[{REFUSED_IN_MULTILINE}]")
 
 
 def allowed_text(name: str, value: str, *, multiline: bool = False) -> str:

@@ -1,13 +1,13 @@
 """Header transport: tokens travel in JSON bodies and `Authorization: Bearer` headers."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import jsonify, request
 from flask_jwt_extended.config import config
 from flask_jwt_extended.exceptions import InvalidHeaderError, NoAuthorizationError
 
-from ..security.tokens import TokenPair
+from ..security.tokens import TOKEN_REFUSALS, TokenPair
 
 LOCATION = "headers"
 
@@ -47,3 +47,55 @@ def log_out(verify: Callable[..., dict[str, Any]], revoke: Callable[[dict[str, A
     # token has expired can still end its login.
     revoke(verify(any_type=True))
     return jsonify(logged_out=True)
+
+
+# -- Its part of the API's OpenAPI document (api/openapi.py) ---------------------------
+
+
+def openapi_security_schemes(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": (
+                f"`{config['JWT_HEADER_NAME']}: {config['JWT_HEADER_TYPE']} <token>`: the "
+                "access token, or the refresh token where an operation says so."
+            ),
+        }
+    }
+
+
+def openapi_security(
+    *, refresh: bool = False, any_type: bool = False, changes: bool = True
+) -> list[dict[str, list]]:
+    """What an operation requires: here the same header, whichever token and method."""
+    return [{"bearer": []}]
+
+
+# Refusals of a token that this transport adds to the guard's (none: a header cannot be
+# sent by another site's page, so there is nothing to forge).
+OPENAPI_TOKEN_REFUSALS: tuple[str, ...] = ()
+
+
+def openapi_tokens_response(description: str) -> dict[str, Any]:
+    """The answer of `send_tokens`."""
+    tokens = {
+        "type": "object",
+        "properties": {
+            "access_token": {"type": "string"},
+            "token_type": {"const": "Bearer"},
+            "expires_in": {"type": "integer", "minimum": 0},
+            "refresh_token": {
+                "type": "string",
+                "description": "On login and password change, and on a refresh that rotates.",
+            },
+        },
+        "required": ["access_token", "token_type", "expires_in"],
+        "additionalProperties": False,
+    }
+    return {"description": description, "content": {"application/json": {"schema": tokens}}}
+
+
+# Logout takes either token of the login, so a wrong type is no refusal there.
+OPENAPI_LOGOUT_REFUSALS = TOKEN_REFUSALS

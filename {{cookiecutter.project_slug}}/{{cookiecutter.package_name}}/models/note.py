@@ -6,7 +6,7 @@ clause, so another user's note is indistinguishable from a missing one (404, nev
 403, which would confirm that the id exists). Pages and the JSON API both use these.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,9 +35,16 @@ class Note(db.Model):
             "id": self.id,
             "title": self.title,
             "body": self.body,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
+            "created_at": _rfc3339(self.created_at),
+            "updated_at": _rfc3339(self.updated_at),
         }
+
+
+def _rfc3339(moment: datetime) -> str:
+    # SQLite keeps no offset, and hands back the UTC time that was stored without one: a
+    # client would read it as its own local time. PostgreSQL hands it back in the
+    # server's time zone, which need not be UTC: every answer says UTC, the same way.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 def notes_of(owner_id: int) -> list[Note]:

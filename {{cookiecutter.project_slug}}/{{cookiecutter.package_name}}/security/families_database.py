@@ -25,6 +25,8 @@ ROTATES = True
 ROTATED = "rotated"
 CONCURRENT = "concurrent"
 REFUSED = "refused"
+# Refusals of its own when the store cannot be asked: none, the database is the app's.
+UNAVAILABLE: dict[int, tuple[str, ...]] = {}
 
 tokens_cli = AppGroup("tokens", help="Maintain the table of token families.")
 

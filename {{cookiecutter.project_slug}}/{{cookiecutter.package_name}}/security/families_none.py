@@ -17,6 +17,8 @@ ROTATES = False
 ROTATED = "rotated"
 CONCURRENT = "concurrent"
 REFUSED = "refused"
+# Refusals when the store cannot be asked (there is none).
+UNAVAILABLE: dict[int, tuple[str, ...]] = {}
 
 
 def init_app(app: Flask) -> None:

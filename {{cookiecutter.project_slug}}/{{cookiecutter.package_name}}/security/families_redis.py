@@ -27,6 +27,9 @@ ROTATES = True
 ROTATED = "rotated"
 CONCURRENT = "concurrent"
 REFUSED = "refused"
+# Refusals when the store cannot be asked: fail closed (`_unavailable`).
+STORE_UNAVAILABLE = "revocation_store_unavailable"
+UNAVAILABLE: dict[int, tuple[str, ...]] = {503: (STORE_UNAVAILABLE,)}
 
 # Compare-and-set in one atomic step: of two concurrent refreshes with the same token
 # only one finds it current. KEYS: family, revoked. ARGV: presented jti, next jti,
@@ -139,4 +142,4 @@ class _store:
 
 def _unavailable(_error: RevocationStoreUnavailable):
     message = "Tokens cannot be checked right now; try again shortly."
-    return error_response(503, "revocation_store_unavailable", message)
+    return error_response(503, STORE_UNAVAILABLE, message)

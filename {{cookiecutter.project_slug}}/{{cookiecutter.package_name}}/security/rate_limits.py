@@ -10,7 +10,10 @@ X-Forwarded-For is never read, or a client could pick a fresh "address" per requ
 Limits are Flask-Limiter strings in the config (RATELIMIT_LOGIN, ...). The counters
 live in RATELIMIT_STORAGE_URI: `memory://` is per process, so behind several workers
 each keeps its own count (production logs a warning); use Redis there. Left unset, it is
-REDIS_URL when the app has one (the Redis revocation backend), else `memory://`.
+REDIS_URL when the app has one (the Redis revocation backend), else `memory://`. A
+store that cannot be reached fails closed, as the revocation store does: the limited
+endpoints answer 503 `rate_limit_store_unavailable` within seconds, never a 500 or an
+unlimited login.
 """
 
 from collections.abc import Callable
@@ -18,6 +21,7 @@ from collections.abc import Callable
 from flask import Flask, current_app, request
 from flask.globals import request_ctx
 from flask_limiter import RateLimitExceeded, RequestLimit
+from limits.errors import StorageError
 
 from .. import audit
 from ..errors import error_response
@@ -30,11 +34,13 @@ def init_app(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         # Unset: the Redis the bake already uses, else per-process memory.
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    _bound_store_failures(app)
     hooks_before = _request_hooks(app)
     limiter.init_app(app)
     if not _has_app_wide_limits(app):
         _hook_limited_requests_only(app, hooks_before)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
+    app.register_error_handler(StorageError, _store_unavailable)
     if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         if app.config["APP_ENV"] == "production":
             app.logger.warning(PER_PROCESS_WARNING)
@@ -52,6 +58,22 @@ PER_PROCESS_WARNING = (
     "processes allow N times each limit. Point it at Redis (redis://host:6379/0) when "
     "more than one process serves this app."
 )
+
+
+def _bound_store_failures(app: Flask) -> None:
+    # limits raises the driver's own errors unless asked to wrap them in StorageError,
+    # the one exception the handler below can name; and a Redis without timeouts would
+    # hold a request for as long as TCP waits on a dead host.
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    if uri.startswith("memory://"):
+        return
+    options = {"wrap_exceptions": True}
+    if uri.startswith(("redis://", "rediss://", "unix://")):
+        options |= {"socket_connect_timeout": 2, "socket_timeout": 2}
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+        **options,
+        **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}),
+    }
 
 
 def _request_hooks(app: Flask) -> dict[str, list[Callable]]:
@@ -181,6 +203,17 @@ def _audit_breach(limit: RequestLimit) -> None:
     audit.event("rate_limit_exceeded", endpoint=request.endpoint, limited_by=kind)
 
 
+# The codes of its answers (api/openapi.py documents them).
+RATE_LIMITED = "rate_limited"
+STORE_UNAVAILABLE = "rate_limit_store_unavailable"
+
+
 def _rate_limited(error: RateLimitExceeded):
     message = "Too many attempts. Please wait a little and try again."
-    return error_response(429, "rate_limited", message)
+    return error_response(429, RATE_LIMITED, message)
+
+
+def _store_unavailable(error: StorageError):
+    current_app.logger.error("rate-limit store unavailable: %r", error.storage_error)
+    message = "This service cannot check its rate limits just now. Please try again shortly."
+    return error_response(503, STORE_UNAVAILABLE, message)

@@ -33,6 +33,8 @@ from .jwt_manager import REQUIRED_CLAIMS
 ALLOWED_HEADERS = frozenset({"alg", "typ"})
 
 ROTATES = families.ROTATES
+# What a request answers when the revocation store cannot be asked (api/openapi.py).
+UNAVAILABLE = families.UNAVAILABLE
 
 
 class TokenRefused(Exception):
@@ -80,6 +82,10 @@ def init_app(app: Flask) -> None:
     # Anything else PyJWT raises (e.g. InvalidKeyError) is a bad token, never a 500.
     app.register_error_handler(PyJWTError, lambda _e: _refuse(401, "invalid_token", _INVALID))
 
+
+# What a token check refuses with, all 401: the loaders above, as api/guard.py raises
+# their exceptions (the type, freshness and CSRF refusals aside).
+TOKEN_REFUSALS = ("missing_token", "invalid_token", "token_expired", "token_revoked")
 
 _EXPIRED = "The token has expired."
 _REVOKED = "This login has ended; log in again."
