@@ -12,7 +12,7 @@ from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.security import families_redis
 from tests.api_client import Api
-from tests.conftest import PASSWORD, SECRET_KEY, empty_database
+from tests.conftest import PASSWORD, SECRET_KEY, configured_app, empty_database
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
@@ -134,6 +134,19 @@ def test_an_app_whose_redis_url_is_a_closed_port_fails_closed_with_503(database_
     assert (me.status_code, me.get_json()["error"]) == (503, "revocation_store_unavailable")
     assert (login.status_code, login.get_json()["error"]) == (503, "revocation_store_unavailable")
     assert "revocation store unavailable" in caplog.text
+
+
+def test_a_limit_store_that_is_down_answers_503_fast_never_500(
+    database_url, redis_url, redis_prefix
+):
+    # The limits live in this Redis unless RATELIMIT_STORAGE_URI says otherwise.
+    settings = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": redis_prefix}
+    with configured_app(database_url, **settings, RATELIMIT_STORAGE_URI=CLOSED_PORT) as app:
+        started = time.monotonic()
+        login = Api(app.test_client()).log_in()
+
+    assert (login.status_code, login.get_json()["error"]) == (503, "rate_limit_store_unavailable")
+    assert time.monotonic() - started < 5
 
 
 @pytest.fixture

@@ -169,8 +169,10 @@ def limited(
     `account` names the target account's key, e.g. the logged-in user for a view
     whose form has no email field.
 
-    With `failures_only`, only responses of 400 and above count: a person who logs in
-    correctly every time is never locked out by their own successes.
+    With `failures_only`, only the client's refusals (4xx) count: a person who logs in
+    correctly every time is never locked out by their own successes, and a 5xx is this
+    service failing, not the client (a 503 for a store that is down must not go on to
+    write to that store).
     """
 
     def limit() -> str:
@@ -195,7 +197,7 @@ def limited(
 
 
 def _is_failure(response) -> bool:
-    return response.status_code >= 400
+    return 400 <= response.status_code < 500
 
 
 def _audit_breach(limit: RequestLimit) -> None:
