@@ -191,16 +191,23 @@ def test_bake_own_suite_passes(working_copy, combination, tmp_path):
     )
 
 
-@pytest.mark.parametrize("combination", LIVE_COMBINATIONS)
-def test_bake_live_layers_pass(working_copy, combination):
-    """Two gunicorn instances sharing the database (and Redis), and headless Chromium."""
+def _layer_environment(combination: dict) -> dict[str, str]:
+    """The environment of a layer that needs the bake's services: each checked first, and
+    PostgreSQL as a server the bake creates its own database on."""
     env = clean_env()
     env.pop("TEST_DATABASE_URL", None)
     if options.applies("jwt_blocklist", combination) and combination["jwt_blocklist"] == "redis":
         require_service("Redis", redis_error())
     if combination["database"] == "postgresql":
         require_service("PostgreSQL", postgres_error())
-        env["TEST_DATABASE_URL"] = postgres_url()  # the bake creates its own database there
+        env["TEST_DATABASE_URL"] = postgres_url()
+    return env
+
+
+@pytest.mark.parametrize("combination", LIVE_COMBINATIONS)
+def test_bake_live_layers_pass(working_copy, combination):
+    """Two gunicorn instances sharing the database (and Redis), and headless Chromium."""
+    env = _layer_environment(combination)
     project = working_copy(combination)
     args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     proc = run([*args, "-m", live_markers(combination)], cwd=project, env=env)
@@ -217,13 +224,7 @@ def test_bake_live_layers_pass(working_copy, combination):
 def test_bake_fuzz_layer_passes(working_copy, combination):
     """Schemathesis over every operation of the bake's OpenAPI document: no 5xx, nothing
     undocumented (tests/fuzz/ in the bake)."""
-    env = clean_env()
-    env.pop("TEST_DATABASE_URL", None)
-    if combination["jwt_blocklist"] == "redis":
-        require_service("Redis", redis_error())
-    if combination["database"] == "postgresql":
-        require_service("PostgreSQL", postgres_error())
-        env["TEST_DATABASE_URL"] = postgres_url()  # the bake creates its own database there
+    env = _layer_environment(combination)
     project = working_copy(combination)
     args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     proc = run([*args, "-m", "fuzz", "--hypothesis-show-statistics"], cwd=project, env=env)
