@@ -205,7 +205,7 @@ def _audit_breach(limit: RequestLimit) -> None:
     audit.event("rate_limit_exceeded", endpoint=request.endpoint, limited_by=kind)
 
 
-# The codes of its answers (api/openapi.py documents them).
+# The `error` codes of its answers, named once for whoever documents or checks them.
 RATE_LIMITED = "rate_limited"
 STORE_UNAVAILABLE = "rate_limit_store_unavailable"
 
