@@ -27,19 +27,25 @@ from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.config import TestingConfig
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models.user import User
+from {{ cookiecutter.package_name }}.security import totp
+from tests import two_factor
+from tests.two_factor import Clock, Factor, give_factor
 
 PASSWORD = "plum tractor velvet sonnet 1987"
 NEW_PASSWORD = "quiet lantern orbit 93 drifts"
 SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+# For tests that build a development or production app (testing has its own keys).
+MFA_ENCRYPTION_KEY = "test-only-mfa-encryption-key-ABCDEFGHIJKLMNOPQRSTUVWXYZ-24680"
 {%- if cookiecutter.auth_mode != "session" %}
-# For tests that build a development or production app (testing has its own key).
 JWT_SECRET_KEY = "test-only-jwt-signing-key-9876543210-zyxwvutsrqponmlkjihgfedcba"
-# Secrets every environment but testing needs from outside, as a deployment sets them.
-REQUIRED_ENVIRONMENT = {"JWT_SECRET_KEY": JWT_SECRET_KEY}
-{%- else %}
-# Secrets every environment but testing needs from outside, as a deployment sets them.
-REQUIRED_ENVIRONMENT: dict[str, str] = {}
 {%- endif %}
+# Secrets every environment but testing needs from outside, as a deployment sets them.
+REQUIRED_ENVIRONMENT = {
+    "MFA_ENCRYPTION_KEY": MFA_ENCRYPTION_KEY,
+{%- if cookiecutter.auth_mode != "session" %}
+    "JWT_SECRET_KEY": JWT_SECRET_KEY,
+{%- endif %}
+}
 {%- if cookiecutter.database == "postgresql" %}
 
 
@@ -201,6 +207,15 @@ def module_app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Fl
 {%- endif %}
 
 
+@pytest.fixture(autouse=True)
+def totp_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """TOTP codes read against tests/two_factor.py's clock, from the same moment each test."""
+    monkeypatch.setattr(two_factor.CLOCK, "now", two_factor.START)
+    monkeypatch.setattr(totp, "now", two_factor.CLOCK)
+    two_factor.FACTORS.clear()
+    return two_factor.CLOCK
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -230,13 +245,21 @@ def user(make_user) -> User:
     return make_user()
 
 
+@pytest.fixture
+def factor(app, user) -> Factor:
+    """`user` with a second factor set up (its secret and recovery codes)."""
+    return give_factor(app, user.email)
+
+
 {% if cookiecutter.auth_mode == "hybrid" -%}
 @pytest.fixture
-def admin(make_user) -> User:
-    """An operator: holds the `admin` role the /admin panel requires."""
+def admin(app, make_user, fetch_user) -> User:
+    """An operator: holds the `admin` role the /admin panel requires, and a second factor."""
     from tests.session_client import ADMIN_EMAIL
 
-    return make_user(ADMIN_EMAIL, roles=("admin",))
+    make_user(ADMIN_EMAIL, roles=("admin",))
+    give_factor(app, ADMIN_EMAIL)  # the role requires one (MFA_REQUIRED_ROLES)
+    return fetch_user(ADMIN_EMAIL)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models.user import User
 from tests.api_client import Api
 from tests.conftest import NEW_PASSWORD, PASSWORD
+from tests.two_factor import give_factor
 
 
 def test_register_answers_201_with_id_and_email_and_stores_the_user(api, fetch_user):
@@ -201,8 +202,9 @@ def test_admin_users_answers_403_insufficient_role_for_a_plain_user(api, user):
     assert response.get_json()["error"] == "insufficient_role"
 
 
-def test_admin_users_lists_accounts_for_an_admin(api, make_user):
+def test_admin_users_lists_accounts_for_an_admin(api, app, make_user):
     make_user("root@example.com", roles=("admin",))
+    give_factor(app, "root@example.com")  # the role requires one
     make_user("bob@example.com")
     api.log_in("root@example.com")
 
@@ -215,6 +217,7 @@ def test_admin_users_lists_accounts_for_an_admin(api, make_user):
 
 def test_admin_role_removed_in_the_database_is_refused_despite_the_role_claim(api, app, make_user):
     admin = make_user("root@example.com", roles=("admin",))
+    give_factor(app, "root@example.com")
     api.log_in("root@example.com")
     with app.app_context():
         db.session.get(User, admin.id).roles = []

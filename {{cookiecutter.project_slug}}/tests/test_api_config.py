@@ -3,7 +3,7 @@
 import pytest
 
 from {{ cookiecutter.package_name }} import create_app
-from tests.conftest import SECRET_KEY
+from tests.conftest import MFA_ENCRYPTION_KEY, SECRET_KEY
 from tests.test_config import PRODUCTION_SERVICES
 
 JWT_KEY = "a-production-jwt-signing-key-0123456789-abcdefghijklmnop"
@@ -20,6 +20,7 @@ def make(env: str, **changes):
         "APP_ENV": env,
         "SECRET_KEY": SECRET_KEY,
         "JWT_SECRET_KEY": JWT_KEY,
+        "MFA_ENCRYPTION_KEY": MFA_ENCRYPTION_KEY,
         **PRODUCTION_SERVICES,
         **changes,
     }

@@ -8,7 +8,7 @@ import pytest
 
 from {{ cookiecutter.package_name }} import create_app, demo
 from tests.api_client import REFRESH_COOKIE_PATH
-from tests.conftest import SECRET_KEY
+from tests.conftest import MFA_ENCRYPTION_KEY, SECRET_KEY
 from tests.test_config import PRODUCTION_SERVICES
 
 
@@ -49,6 +49,7 @@ def test_cookies_are_secure_in_production():
             "APP_ENV": "production",
             "SECRET_KEY": SECRET_KEY,
             "JWT_SECRET_KEY": "production-jwt-key-for-this-test-only-abcdefghijklmnop",
+            "MFA_ENCRYPTION_KEY": MFA_ENCRYPTION_KEY,
         }
     )
     assert app.config["JWT_COOKIE_SECURE"] is True
@@ -136,6 +137,7 @@ def test_the_demo_page_is_served_in_development_without_inline_script(tmp_path):
             "APP_ENV": "development",
             "SECRET_KEY": SECRET_KEY,
             "JWT_SECRET_KEY": "development-jwt-key-for-this-test-only-abcdefghijklmnop",
+            "MFA_ENCRYPTION_KEY": MFA_ENCRYPTION_KEY,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
         }
     )

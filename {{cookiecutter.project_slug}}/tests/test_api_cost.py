@@ -5,6 +5,7 @@ import time
 import jwt
 
 from tests.api_client import Api
+from tests.two_factor import give_factor
 
 
 def test_a_protected_request_costs_one_sql_statement(client, user, statements):
@@ -63,8 +64,9 @@ def test_a_token_seen_before_costs_the_same_one_statement(client, user, statemen
         assert len(statements) == 1, statements  # its login is checked every time
 
 
-def test_an_admin_request_costs_the_check_plus_the_listing(client, make_user, statements):
+def test_an_admin_request_costs_the_check_plus_the_listing(app, client, make_user, statements):
     make_user("root@example.com", roles=("admin",))
+    give_factor(app, "root@example.com")  # the role requires one
     api = Api(client)
     api.log_in("root@example.com")
     statements.clear()

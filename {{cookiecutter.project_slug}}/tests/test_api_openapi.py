@@ -151,7 +151,12 @@ def test_the_app_enforces_the_limits_the_document_states(app, api, served):
     character is refused, and a control character or a missing required field is
     `invalid_request`. (A password's own limit is the policy's: weak_password, after the
     checks of the other fields.)"""
-    for setting in ("RATELIMIT_LOGIN", "RATELIMIT_REGISTER", "RATELIMIT_PASSWORD_RESET"):
+    for setting in (
+        "RATELIMIT_LOGIN",
+        "RATELIMIT_REGISTER",
+        "RATELIMIT_PASSWORD_RESET",
+        "RATELIMIT_MFA",
+    ):
         app.config[setting] = "100000 per minute"
     note_id = api.post(f"{PREFIX}/notes", json={"title": "t"}).get_json()["id"]
 

@@ -5,7 +5,7 @@ from werkzeug.routing import Rule
 
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.security.headers import CONTENT_SECURITY_POLICY
-from tests.conftest import SECRET_KEY
+from tests.conftest import REQUIRED_ENVIRONMENT, SECRET_KEY
 
 EVERYWHERE = {
     "X-Content-Type-Options": "nosniff",
@@ -82,9 +82,7 @@ def test_hsts_only_in_production(monkeypatch):
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "PUBLIC_BASE_URL": "https://app.example.test",
             "MAIL_DEFAULT_SENDER": "no-reply@app.example.test",
-{%- if cookiecutter.auth_mode != "session" %}
-            "JWT_SECRET_KEY": "production-test-jwt-key-0123456789abcdefghijklmnop",
-{%- endif %}
+            **REQUIRED_ENVIRONMENT,
         }
     )
     response = app.test_client().get("/no/such/page")

@@ -9,8 +9,9 @@ from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.security import login_sessions
 {%- endif %}
 from tests.api_client import Api
-from tests.conftest import SECRET_KEY
+from tests.conftest import PASSWORD, SECRET_KEY
 from tests.session_client import ADMIN_EMAIL, log_in, post_form
+from tests.two_factor import give_factor
 
 
 @pytest.fixture
@@ -104,6 +105,8 @@ def test_logout_everywhere_in_admin_ends_the_customers_tokens(admin_client, cust
 
 
 def test_granting_admin_shows_in_the_next_token_and_the_panel(app, admin_client, customer, user):
+    give_factor(app, user.email)  # the admin role requires one: this customer has it
+    assert customer.log_in().status_code == 200
     assert customer.get("/api/v1/admin/users").status_code == 403
 
     post_form(admin_client, f"/admin/users/{user.id}/grant-admin")
@@ -121,6 +124,25 @@ def test_granting_admin_shows_in_the_next_token_and_the_panel(app, admin_client,
 
     # Revoking needs no new token: the gate reads the role from the database.
     assert customer.get("/api/v1/admin/users").status_code == 403
+
+
+def test_granting_admin_to_a_customer_without_a_factor_ends_their_logins(
+    app, admin_client, customer, user
+):
+    post_form(admin_client, f"/admin/users/{user.id}/grant-admin")
+
+    # The role requires a second factor, and this login was made without one.
+    refused = customer.get("/api/v1/auth/me")
+    assert refused.status_code == 401
+    assert refused.get_json()["error"] == "token_revoked"
+    assert customer.refresh().status_code == 401
+    # The next login with the password leads to setting a factor up, and no token yet.
+    again = customer.client.post(
+        "/api/v1/auth/login", json={"email": user.email, "password": PASSWORD}
+    )
+    assert again.status_code == 403
+    assert again.get_json()["error"] == "mfa_enrolment_required"
+    assert "access_token" not in again.get_json()
 
 
 def test_equal_secret_and_jwt_keys_are_refused_at_startup(database_url):

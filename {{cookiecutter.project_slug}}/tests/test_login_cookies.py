@@ -11,6 +11,9 @@ from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from tests.conftest import PASSWORD, REQUIRED_ENVIRONMENT, SECRET_KEY, empty_database
 from tests.session_client import DEFAULT_EMAIL, HOME_PAGE, LOGOUT_PATH, log_in, post_form
+{%- if cookiecutter.auth_mode == "hybrid" %}
+from tests.two_factor import give_factor
+{%- endif %}
 
 
 @pytest.fixture
@@ -29,6 +32,9 @@ def production_client(database_url, monkeypatch):
     with app.app_context():
         db.create_all()
         accounts.register(DEFAULT_EMAIL, PASSWORD, roles=({{ '"admin",' if cookiecutter.auth_mode == "hybrid" else "" }}))
+{%- if cookiecutter.auth_mode == "hybrid" %}
+    give_factor(app, DEFAULT_EMAIL)  # operators need one (MFA_REQUIRED_ROLES)
+{%- endif %}
     yield app.test_client()
     with app.app_context():
         db.session.remove()

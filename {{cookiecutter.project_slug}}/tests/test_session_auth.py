@@ -4,6 +4,7 @@ import pytest
 
 from tests.conftest import NEW_PASSWORD, PASSWORD
 from tests.session_client import cookie, csrf_token, log_in, post_form
+from tests.two_factor import give_factor
 
 HTML = {"Accept": "text/html"}
 JSON = {"Accept": "application/json"}
@@ -112,8 +113,9 @@ def test_auth_responses_are_not_cached(client, user):
     assert client.get("/auth/me").headers["Cache-Control"] == "no-store"
 
 
-def test_me_returns_the_current_user(client, make_user):
+def test_me_returns_the_current_user(app, client, make_user):
     make_user("root@example.com", roles=("admin",))
+    give_factor(app, "root@example.com")  # the role requires one
     log_in(client, "root@example.com")
 
     body = client.get("/auth/me").json

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import {% if cookiecutter.auth_mode == "hybrid" %}admin, {% endif %}{% if cookiecutter.auth_mode == "session" %}audit, auth, {% else %}api, audit, {% endif %}cli{% if cookiecutter.auth_mode == "jwt_cookie" %}, demo{% endif %}, health, mail{% if cookiecutter.auth_mode == "session" %}, notes{% endif %}{% if cookiecutter.database == "sqlite" %}, sqlite{% endif %}
+from . import {% if cookiecutter.auth_mode == "hybrid" %}admin, {% endif %}{% if cookiecutter.auth_mode == "session" %}audit, auth, {% else %}api, audit, {% endif %}cli{% if cookiecutter.auth_mode == "jwt_cookie" %}, demo{% endif %}, health, mail{% if cookiecutter.auth_mode in ["session", "hybrid"] %}, mfa_pages{% endif %}{% if cookiecutter.auth_mode == "session" %}, notes{% endif %}{% if cookiecutter.database == "sqlite" %}, sqlite{% endif %}
 from .config import CONFIGS, check_production_config, default_database_url, environment_settings
 from .errors import register_error_handlers
 from .extensions import db, migrate
@@ -17,6 +17,7 @@ from .security import (
 {%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
     login_sessions,
 {%- endif %}
+    mfa_keys,
     passwords,
     rate_limits,
     request_bodies,
@@ -77,6 +78,7 @@ def register_extensions(app: Flask) -> None:
 {%- endif %}
     migrate.init_app(app, db)
     passwords.init_app(app)
+    mfa_keys.init_app(app)
     mail.init_app(app)
     rate_limits.init_app(app)
     audit.init_app(app)
@@ -95,10 +97,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
 {%- if cookiecutter.auth_mode == "session" %}
     app.register_blueprint(auth.bp)
+    app.register_blueprint(mfa_pages.bp, url_prefix="/auth/mfa")
     app.register_blueprint(notes.bp)
 {%- elif cookiecutter.auth_mode == "hybrid" %}
     # Operators' pages on sessions, customers' JSON API on bearer tokens (security/worlds.py).
     app.register_blueprint(admin.bp)
+    app.register_blueprint(mfa_pages.bp, url_prefix="/admin/mfa")
     app.register_blueprint(api.bp)
     worlds.keep_apart(app)
 {%- else %}

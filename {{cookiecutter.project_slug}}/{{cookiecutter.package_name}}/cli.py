@@ -7,11 +7,11 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import accounts
+from . import accounts, mfa
 from .extensions import db
 from .models.user import ROLES, User
 
-users = AppGroup("users", help="Create, list and deactivate accounts.")
+users = AppGroup("users", help="Create, list and deactivate accounts; reset a second factor.")
 
 
 def register(app: Flask) -> None:
@@ -41,6 +41,22 @@ def deactivate_user(email: str) -> None:
         raise click.ClickException(f"No user with email {email}")
     accounts.deactivate(user)
     click.echo(f"Deactivated {user.email}; every existing login has ended.")
+
+
+@users.command("mfa-reset")
+@click.argument("email")
+def reset_mfa(email: str) -> None:
+    """Remove an account's second factor (a lost phone) and end all of its logins.
+
+    The owner sets a new one up at their next login if their role requires it, or
+    whenever they choose.
+    """
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user with email {email}")
+    if not mfa.reset(user, by=None):
+        raise click.ClickException(f"{user.email} has no second factor to reset")
+    click.echo(f"Removed the second factor of {user.email}; every existing login has ended.")
 
 
 @users.command("list")

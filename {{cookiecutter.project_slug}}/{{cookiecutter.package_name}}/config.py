@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from .models.user import ROLES
 from .security import passwords
 
 # Values people paste from tutorials or leave from templates; never acceptable as secrets.
@@ -66,6 +67,8 @@ class BaseConfig:
     # password for a sensitive action (the `next` parameter brings it back).
     LOGIN_VIEW = "{{ 'admin.login' if cookiecutter.auth_mode == 'hybrid' else 'auth.login' }}"
     REAUTH_VIEW = "{{ 'admin.reauth' if cookiecutter.auth_mode == 'hybrid' else 'auth.reauth' }}"
+    # Where a completed login lands when no `next` says otherwise.
+    HOME_VIEW = "{{ 'admin.dashboard' if cookiecutter.auth_mode == 'hybrid' else 'auth.dashboard' }}"
 {%- endif %}
 
     PASSWORD_HASH = "{{ cookiecutter.password_hash }}"  # noqa: S105 (an algorithm, not a secret)
@@ -111,6 +114,24 @@ class BaseConfig:
     # A client refreshes once per access-token lifetime; more is a stolen-token flood.
     RATELIMIT_REFRESH = "30 per minute"
 {%- endif %}
+
+    # Failed second-factor codes, per client address and per account (a TOTP code is one
+    # of a million: these bound an attacker who has the password to a few guesses a day).
+    RATELIMIT_MFA = "5 per minute;20 per hour;50 per day"
+
+    # Two-factor authentication (mfa.py). MFA_ENCRYPTION_KEY encrypts TOTP secrets at rest
+    # and keys the recovery codes' hashes: a key of its own, so that a copy of the
+    # database, or of SECRET_KEY{% if cookiecutter.auth_mode != "session" %} or the JWT key{% endif %}, opens neither.
+    MFA_ENCRYPTION_KEY: str | None = None
+    # Accounts holding any of these roles must have a second factor: a correct password
+    # leads them to enrolment, and no login of theirs counts without a code.
+    MFA_REQUIRED_ROLES: tuple[str, ...] = ("admin",)
+    # The pending state between a correct password and the code: its lifetime, and how
+    # many codes it takes before the password must be given again.
+    MFA_CHALLENGE_LIFETIME = timedelta(minutes=5)
+    MFA_CHALLENGE_MAX_ATTEMPTS = 5
+    # The name authenticator apps show next to the code.
+    MFA_ISSUER = {{ cookiecutter.project_name | tojson }}
 
     # Where links in emails point. Never taken from the request's Host header, which
     # the client controls (a poisoned reset link would carry the token to an attacker).
@@ -214,6 +235,9 @@ class TestingConfig(BaseConfig):
     RATELIMIT_PASSWORD_RESET = "3 per minute"  # noqa: S105
     RATELIMIT_VERIFY_RESEND = "3 per minute"
     RATELIMIT_REAUTH = "5 per minute"
+    RATELIMIT_MFA = "5 per minute"
+    # Development and production refuse to start without a key of their own.
+    MFA_ENCRYPTION_KEY = "testing-only-mfa-key-never-use-in-production-abcdefghijklmn"
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis" %}
     # Each app gets a fresh in-memory count, so tests cannot exhaust each other's limits;
     # tests/test_api_rate_limits.py proves that unset, the counters live in Redis.
@@ -263,6 +287,11 @@ def environment_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     if "TRUSTED_PROXY_COUNT" in environ:
         settings["TRUSTED_PROXY_COUNT"] = _non_negative_int(environ, "TRUSTED_PROXY_COUNT")
     settings.update(_mail_and_limit_settings(environ))
+    if "MFA_ENCRYPTION_KEY" in environ:
+        settings["MFA_ENCRYPTION_KEY"] = environ["MFA_ENCRYPTION_KEY"]
+    if "MFA_REQUIRED_ROLES" in environ:
+        roles = (role.strip() for role in environ["MFA_REQUIRED_ROLES"].split(","))
+        settings["MFA_REQUIRED_ROLES"] = tuple(role for role in roles if role)
 {%- if cookiecutter.auth_mode != "session" %}
     if "JWT_SECRET_KEY" in environ:
         settings["JWT_SECRET_KEY"] = environ["JWT_SECRET_KEY"]
@@ -299,6 +328,7 @@ _TEXT_SETTINGS = (
     "RATELIMIT_VERIFY_RESEND",
     "RATELIMIT_REAUTH",
     "RATELIMIT_REFRESH",
+    "RATELIMIT_MFA",
 )
 _FLAG_SETTINGS = ("MAIL_USE_TLS", "REQUIRE_VERIFIED_EMAIL")
 
@@ -363,6 +393,22 @@ def check_jwt_config(config: Mapping[str, Any]) -> None:
 {%- endif %}
 
 
+def check_mfa_config(config: Mapping[str, Any]) -> None:
+    """Checked in every environment: the second factor's key is its own, its roles real."""
+    key = config.get("MFA_ENCRYPTION_KEY")
+    if not key:
+        raise RuntimeError("MFA_ENCRYPTION_KEY is not set (it encrypts the TOTP secrets)")
+    for other in ("SECRET_KEY",{% if cookiecutter.auth_mode != "session" %} "JWT_SECRET_KEY"{% endif %}):
+        if key == config.get(other):
+            raise RuntimeError(f"MFA_ENCRYPTION_KEY must differ from {other}")
+    unknown = sorted(set(config["MFA_REQUIRED_ROLES"]) - ROLES)
+    if unknown:
+        raise RuntimeError(
+            f"MFA_REQUIRED_ROLES names unknown roles: {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(ROLES))})"
+        )
+
+
 def _check_mail_and_links(config: Mapping[str, Any]) -> None:
     base = config.get("PUBLIC_BASE_URL") or ""
     if not base.startswith("https://"):
@@ -382,6 +428,7 @@ def check_production_config(config: Mapping[str, Any]) -> None:
     for flag in ("DEBUG", "TESTING"):
         if config.get(flag):
             raise RuntimeError(f"{flag} must be off in production")
+    _check_secret(config, "MFA_ENCRYPTION_KEY")
 {%- if cookiecutter.auth_mode != "session" %}
     _check_secret(config, "JWT_SECRET_KEY")
     if tuple(config["JWT_DECODE_ALGORITHMS"]) != (config["JWT_ALGORITHM"],):

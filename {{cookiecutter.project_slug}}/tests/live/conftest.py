@@ -160,6 +160,7 @@ def production_environment(database_url: str, smtp_port: int) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "MFA_ENCRYPTION_KEY": secrets.token_urlsafe(48),
 {%- if cookiecutter.auth_mode != "session" %}
         "JWT_SECRET_KEY": secrets.token_urlsafe(48),
 {%- endif %}

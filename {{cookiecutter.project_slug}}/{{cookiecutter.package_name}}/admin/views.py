@@ -13,10 +13,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import confirm_login, current_user, login_fresh
 from sqlalchemy import func, select
 
-from .. import accounts, audit
+from .. import accounts, audit, mfa, mfa_pages
 from ..errors import error_response
 from ..extensions import db, login_manager
 from ..forms import ChangePasswordForm, LoginForm, ReauthForm
+from ..models.mfa import TotpFactor
 from ..models.user import ADMIN, User
 from ..security.login_sessions import end_login, start_login
 from ..security.rate_limits import account_key, limited
@@ -84,6 +85,11 @@ def login():
             audit.event("authn_login_fail", user_id=user.id, reason="not_admin")
         form.form_errors.append(LOGIN_FAILED)
         return render_template("admin/login.html", form=form), 401
+    # Operators need a second factor (MFA_REQUIRED_ROLES): the code page next, or the
+    # setup page for one who has none yet. Only then is anybody logged in.
+    pending = mfa_pages.second_step(user, remember=form.remember.data)
+    if pending is not None:
+        return pending
     start_login(user, remember=form.remember.data)
     return redirect(_next_or_dashboard())
 
@@ -127,7 +133,7 @@ def change_password():
         field.errors.append(error.message)
         return render_template("admin/change_password.html", form=form), 400
     # Every login ended with the old password (API tokens too), this one included.
-    start_login(user, remember=False)
+    start_login(user, remember=False, with_mfa=current_user.with_mfa)
     flash("Your password was changed; every other login has ended.")
     return redirect(url_for("admin.dashboard"))
 
@@ -153,7 +159,15 @@ def users():
         # autoescape: a `%` or `_` typed into the search box matches itself.
         statement = statement.where(User.email.contains(query, autoescape=True))
     found = db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/users.html", users=found, q=query)
+    ids = [user.id for user in found.items]
+    with_factor = set(
+        db.session.scalars(
+            select(TotpFactor.user_id).where(
+                TotpFactor.user_id.in_(ids), TotpFactor.confirmed_at.is_not(None)
+            )
+        )
+    )
+    return render_template("admin/users.html", users=found, q=query, with_factor=with_factor)
 
 
 @bp.post("/users/<id:user_id>/deactivate")
@@ -201,6 +215,19 @@ def logout_everywhere(user_id: int):
         end_login()
         return redirect(url_for("admin.login"))
     return _done("logout_everywhere", user, f"Ended every login of {user.email}.")
+
+
+@bp.post("/users/<id:user_id>/mfa-reset")
+@admin_required(fresh=True)
+def reset_mfa(user_id: int):
+    user = _target(user_id)
+    if user.id == current_user.id:
+        return _refuse_self("Turn your own second factor off from its page, with a code.")
+    if not mfa.reset(user, by=current_user.id):  # also ends every login of theirs
+        return error_response(409, "mfa_not_enabled", f"{user.email} has no second factor.")
+    return _done(
+        "mfa_reset", user, f"Removed the second factor of {user.email}; all their logins ended."
+    )
 
 
 def _target(user_id: int) -> User:

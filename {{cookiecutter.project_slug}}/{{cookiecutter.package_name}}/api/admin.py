@@ -1,4 +1,4 @@
-"""Operators' endpoints, behind `roles_required`."""
+"""Operators' endpoints, behind `roles_required`: the accounts, and a lost factor's reset."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 from sqlalchemy import select
 
+from .. import audit, mfa
 from ..extensions import db
 from ..models.user import ADMIN, User
 from .errors import ApiError
@@ -15,8 +16,9 @@ from .guard import current_claims, current_identity, token_required
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def roles_required(*roles: str) -> Callable:
-    """An access token whose user holds every role in `roles`, else 403 `insufficient_role`.
+def roles_required(*roles: str, fresh: bool = False) -> Callable:
+    """An access token whose user holds every role in `roles`, else 403 `insufficient_role`
+    (with `fresh`, the token of a login made just now).
 
     The token's `roles` claim is only a hint (it may predate a demotion); the decision
     is taken on the user row the token check already loaded, at no extra query.
@@ -24,7 +26,7 @@ def roles_required(*roles: str) -> Callable:
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
-        @token_required()
+        @token_required(fresh=fresh)
         def guarded(*args: Any, **kwargs: Any):
             claimed = current_claims().get("roles") or []
             identity = current_identity()
@@ -47,3 +49,21 @@ def list_users():
             for u in users
         ]
     )
+
+
+@bp.post("/users/<id:user_id>/mfa-reset")
+@roles_required(ADMIN, fresh=True)
+def reset_mfa(user_id: int):
+    """Remove another account's second factor (a lost phone); ends all of its logins."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ApiError(404, "not_found", "No such account.")
+    if user.id == current_identity().id:
+        # Your own goes through /auth/mfa/totp/disable, with a code.
+        raise ApiError(409, "cannot_change_own_account", "You cannot reset your own factor.")
+    if not mfa.reset(user, by=current_identity().id):
+        raise ApiError(409, "mfa_not_enabled", "This account has no second factor.")
+    audit.event(
+        "admin_action", user_id=current_identity().id, action="mfa_reset", target_user_id=user.id
+    )
+    return jsonify(mfa_reset=True)

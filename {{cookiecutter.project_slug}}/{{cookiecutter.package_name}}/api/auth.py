@@ -4,10 +4,11 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from .. import account_emails, accounts, audit
+from .. import account_emails, accounts, audit, mfa
 from ..security import tokens
 from ..security.rate_limits import limited
 from . import {{ "cookie" if cookiecutter.auth_mode == "jwt_cookie" else "header" }}_transport as transport
+from . import two_factor
 from .errors import ApiError, json_fields
 from .guard import current_claims, current_identity, token_required, verified_claims
 
@@ -31,6 +32,10 @@ def login():
     if user is None:
         # One answer for an unknown email, a wrong password and a deactivated account.
         raise ApiError(401, "invalid_credentials", "The email or password is not correct.")
+    step = mfa.second_step(user)
+    if step is not None:
+        # No token yet: only the right to present a code (api/two_factor.py).
+        return two_factor.pending_login(mfa.start_challenge(user, step))
     return transport.send_tokens(tokens.start_login(user, fresh=True))
 
 
@@ -72,6 +77,7 @@ def change_password():
     user = accounts.user_of(current_identity())
     accounts.change_password(user, body["current_password"], body["new_password"])
     # The password change bumped token_version: every older token of this user, this
-    # one included, is dead. The client continues on a new login.
-    tokens.revoke(current_claims())
-    return transport.send_tokens(tokens.start_login(user, fresh=True))
+    # one included, is dead. The client continues on a new login, made as this one was.
+    claims = current_claims()
+    tokens.revoke(claims)
+    return transport.send_tokens(tokens.start_login(user, fresh=True, with_mfa=claims["mfa"]))

@@ -9,7 +9,7 @@ login or undo a logout).
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask_jwt_extended import set_access_cookies, set_refresh_cookies, unset_jwt_cookies
 from flask_jwt_extended.config import config
 from flask_jwt_extended.exceptions import CSRFError, JWTExtendedException, NoAuthorizationError
@@ -39,11 +39,21 @@ def token_in_request(*, refresh: bool) -> tuple[str, str | None]:
     return encoded_token, csrf_value
 
 
-def send_tokens(pair: TokenPair):
-    response = jsonify(expires_in=pair.expires_in, refresh_rotated=pair.refresh_token is not None)
+def send_tokens(pair: TokenPair, **extra: Any):
+    """The tokens in their cookies; the body says when they expire, beside `extra` (e.g. a
+    new factor's recovery codes)."""
+    response = jsonify(
+        expires_in=pair.expires_in, refresh_rotated=pair.refresh_token is not None, **extra
+    )
     set_access_cookies(response, pair.access_token, max_age=pair.expires_in)
     if pair.refresh_token is not None:
         set_refresh_cookies(response, pair.refresh_token, max_age=pair.refresh_expires_in)
+    return response
+
+
+def forget_tokens(response: Response) -> Response:
+    """`response`, for a login that has ended: it clears the four cookies."""
+    unset_jwt_cookies(response)
     return response
 
 
@@ -65,9 +75,7 @@ def log_out(verify: Callable[..., dict[str, Any]], revoke: Callable[[dict[str, A
         raise  # a forged cross-site request must not even clear the cookies
     except (JWTExtendedException, PyJWTError):
         pass  # expired, invalid or already revoked: nothing left to revoke, still clear
-    response = jsonify(logged_out=True)
-    unset_jwt_cookies(response)
-    return response
+    return forget_tokens(jsonify(logged_out=True))
 
 
 # -- Its part of the API's OpenAPI document (api/openapi.py) ---------------------------
@@ -115,13 +123,17 @@ def openapi_security(
 OPENAPI_TOKEN_REFUSALS = ("csrf_failed",)
 
 
-def openapi_tokens_response(description: str) -> dict[str, Any]:
-    """The answer of `send_tokens`: the tokens are in its cookies, never in the body."""
+def openapi_tokens_response(
+    description: str, *, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The answer of `send_tokens`: the tokens are in its cookies, never in the body;
+    `extra` properties where the operation adds some."""
     body = {
         "type": "object",
         "properties": {
             "expires_in": {"type": "integer", "minimum": 0},
             "refresh_rotated": {"type": "boolean"},
+            **(extra or {}),
         },
         "required": ["expires_in", "refresh_rotated"],
         "additionalProperties": False,

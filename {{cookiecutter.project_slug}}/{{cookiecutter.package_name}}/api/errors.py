@@ -11,8 +11,21 @@ from ..security.tokens import TokenRefused
 
 # Status per AccountError code; anything else is a plain 400.
 # email_not_verified comes only after a correct password, so it reveals nothing to a
-# guesser; 403 tells the client "right person, not allowed yet".
-ACCOUNT_ERROR_STATUS = {"email_taken": 409, "wrong_password": 400, "email_not_verified": 403}
+# guesser; 403 tells the client "right person, not allowed yet". A wrong code at the
+# second step of a login is a failed login (401); a wrong code confirming a change of a
+# logged-in account is like a wrong current password (400).
+ACCOUNT_ERROR_STATUS = {
+    "email_taken": 409,
+    "wrong_password": 400,
+    "email_not_verified": 403,
+    "invalid_mfa_token": 401,
+    "invalid_mfa_code": 401,
+    "wrong_mfa_code": 400,
+    "mfa_already_enabled": 409,
+    "mfa_not_enabled": 409,
+    "mfa_enrolment_not_started": 409,
+    "mfa_enrolment_conflict": 409,
+}
 
 
 class ApiError(Exception):

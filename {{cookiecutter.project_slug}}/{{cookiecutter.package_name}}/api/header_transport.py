@@ -3,7 +3,7 @@
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 from flask_jwt_extended.config import config
 from flask_jwt_extended.exceptions import InvalidHeaderError, NoAuthorizationError
 
@@ -30,15 +30,22 @@ def token_in_request(*, refresh: bool) -> tuple[str, None]:
     return parts[1], None
 
 
-def send_tokens(pair: TokenPair):
+def send_tokens(pair: TokenPair, **extra: Any):
+    """The tokens in the JSON body, beside `extra` (e.g. a new factor's recovery codes)."""
     body: dict[str, Any] = {
         "access_token": pair.access_token,
         "token_type": "Bearer",
         "expires_in": pair.expires_in,
+        **extra,
     }
     if pair.refresh_token is not None:
         body["refresh_token"] = pair.refresh_token
     return jsonify(body)
+
+
+def forget_tokens(response: Response) -> Response:
+    """`response`, for a login that has ended: the client drops the tokens it holds."""
+    return response
 
 
 def log_out(verify: Callable[..., dict[str, Any]], revoke: Callable[[dict[str, Any]], None]):
@@ -78,8 +85,10 @@ def openapi_security(
 OPENAPI_TOKEN_REFUSALS: tuple[str, ...] = ()
 
 
-def openapi_tokens_response(description: str) -> dict[str, Any]:
-    """The answer of `send_tokens`."""
+def openapi_tokens_response(
+    description: str, *, extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The answer of `send_tokens`, with `extra` properties where the operation adds some."""
     tokens = {
         "type": "object",
         "properties": {
@@ -90,6 +99,7 @@ def openapi_tokens_response(description: str) -> dict[str, Any]:
                 "type": "string",
                 "description": "On login and password change, and on a refresh that rotates.",
             },
+            **(extra or {}),
         },
         "required": ["access_token", "token_type", "expires_in"],
         "additionalProperties": False,

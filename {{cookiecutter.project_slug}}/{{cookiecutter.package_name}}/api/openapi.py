@@ -21,6 +21,7 @@ from ..security.rate_limits import STORE_UNAVAILABLE as RATE_LIMIT_STORE_UNAVAIL
 from ..security.tokens import ROTATES, TOKEN_REFUSALS, UNAVAILABLE
 from . import {{ "cookie" if cookiecutter.auth_mode == "jwt_cookie" else "header" }}_transport as transport
 from .errors import FIELD_MAX_LENGTH, REFUSED, REFUSED_IN_MULTILINE
+from .two_factor import PENDING_LOGIN
 
 bp = Blueprint("openapi", __name__)
 
@@ -68,9 +69,18 @@ def _paths(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     )
     note_id = [{"name": "note_id", "in": "path", "required": True, "schema": ROW_ID}]
     tokens = transport.openapi_tokens_response
-    login_refusals = {401: ("invalid_credentials",), 429: (RATE_LIMITED,)}
+    # 403: no token yet; the body's mfa_token opens the second step (api/two_factor.py).
+    login_refusals = {
+        401: ("invalid_credentials",),
+        403: tuple(PENDING_LOGIN.values()),
+        429: (RATE_LIMITED,),
+    }
     if config["REQUIRE_VERIFIED_EMAIL"]:
-        login_refusals[403] = ("email_not_verified",)
+        login_refusals[403] = ("email_not_verified", *login_refusals[403])
+    code = _body({"code": _text()}, "code")
+    mfa_token = _body({"mfa_token": _text()}, "mfa_token")
+    recovery_codes = {"recovery_codes": RECOVERY_CODE_LIST}
+    fresh_refusals = (*_token_refusals(), "fresh_token_required", *ACCOUNT_GONE)
     refresh_refusals: dict[int, tuple[str, ...]] = {429: (RATE_LIMITED,)}
     if ROTATES:
         # A rotated refresh token exchanged twice within the grace: a client's race.
@@ -94,7 +104,104 @@ def _paths(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                 body=credentials,
                 ok={200: tokens("A new login's tokens (fresh)")},
                 refusals=login_refusals,
+                bases={403: "PendingLogin"},
                 starts_login=True,
+            )
+        },
+        "/auth/mfa/verify": {
+            "post": _operation(
+                "Finish a login with a code: of the factor, or of the one being set up",
+                body=_body({"mfa_token": _text(), "code": _text()}, "mfa_token", "code"),
+                ok={
+                    200: tokens(
+                        "A new login's tokens (fresh); the recovery codes if it set the factor up",
+                        extra=recovery_codes,
+                    )
+                },
+                refusals={
+                    401: ("invalid_mfa_token", "invalid_mfa_code"),
+                    409: ("mfa_enrolment_not_started", "mfa_already_enabled"),
+                    429: (RATE_LIMITED,),
+                },
+                starts_login=True,
+            )
+        },
+        "/auth/mfa/enrol": {
+            "post": _operation(
+                "The secret to set up, for a login whose role requires a second factor",
+                body=mfa_token,
+                ok={200: _json("The secret", {"$ref": "#/components/schemas/Enrolment"})},
+                refusals={
+                    401: ("invalid_mfa_token",),
+                    409: ("mfa_already_enabled", "mfa_enrolment_conflict"),
+                },
+            )
+        },
+        "/auth/mfa": {
+            "get": _operation(
+                "Whether your account has a second factor",
+                security=transport.openapi_security(changes=False),
+                ok={200: _json("The factor's state", {"$ref": "#/components/schemas/MfaStatus"})},
+                refusals={401: _token_refusals(changes=False)},
+            )
+        },
+        "/auth/mfa/totp": {
+            "post": _operation(
+                "Start setting up an authenticator app (a fresh login)",
+                security=transport.openapi_security(),
+                ok={200: _json("The secret", {"$ref": "#/components/schemas/Enrolment"})},
+                refusals={
+                    401: fresh_refusals,
+                    409: ("mfa_already_enabled", "mfa_enrolment_conflict"),
+                },
+            )
+        },
+        "/auth/mfa/totp/confirm": {
+            "post": _operation(
+                "Turn the factor on with a code of it; ends every login, and starts a new one",
+                security=transport.openapi_security(),
+                body=code,
+                ok={
+                    200: tokens(
+                        "The new login's tokens, and the recovery codes", extra=recovery_codes
+                    )
+                },
+                refusals={
+                    400: ("wrong_mfa_code",),
+                    401: fresh_refusals,
+                    409: ("mfa_enrolment_not_started", "mfa_already_enabled"),
+                    429: (RATE_LIMITED,),
+                },
+            )
+        },
+        "/auth/mfa/totp/disable": {
+            "post": _operation(
+                "Turn the factor off with a current code; ends every login, this one too",
+                security=transport.openapi_security(),
+                body=code,
+                ok={
+                    200: _json("Off, and logged out", {"$ref": "#/components/schemas/MfaDisabled"})
+                },
+                refusals={
+                    400: ("wrong_mfa_code",),
+                    401: fresh_refusals,
+                    409: ("mfa_not_enabled",),
+                    429: (RATE_LIMITED,),
+                },
+            )
+        },
+        "/auth/mfa/recovery-codes": {
+            "post": _operation(
+                "Replace the recovery codes, with a current code",
+                security=transport.openapi_security(),
+                body=code,
+                ok={200: _json("The new codes", {"$ref": "#/components/schemas/RecoveryCodes"})},
+                refusals={
+                    400: ("wrong_mfa_code",),
+                    401: fresh_refusals,
+                    409: ("mfa_not_enabled",),
+                    429: (RATE_LIMITED,),
+                },
             )
         },
         "/auth/refresh": {
@@ -235,6 +342,20 @@ def _paths(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                 refusals={401: _token_refusals(changes=False), 403: ("insufficient_role",)},
             )
         },
+        "/admin/users/{user_id}/mfa-reset": {
+            "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": ROW_ID}],
+            "post": _operation(
+                "Remove another account's second factor; ends its logins (admin, fresh login)",
+                security=transport.openapi_security(),
+                ok={200: _json("Removed", {"$ref": "#/components/schemas/MfaReset"})},
+                refusals={
+                    401: (*_token_refusals(), "fresh_token_required"),
+                    403: ("insufficient_role",),
+                    404: ("not_found",),
+                    409: ("cannot_change_own_account", "mfa_not_enabled"),
+                },
+            ),
+        },
         "/openapi.json": {
             "get": _operation(
                 "This document",
@@ -252,13 +373,14 @@ def _operation(
     refusals: dict[int, tuple[str, ...]],
     body: dict[str, Any] | None = None,
     security: list[dict[str, list]] | None = None,
+    bases: Mapping[int, str] | None = None,
     starts_login: bool = False,
 ) -> dict[str, Any]:
     """An operation; every one may also answer 413 (security/request_bodies.py).
 
     One that checks a token or starts a login asks the revocation store, and one with a
     rate limit its limit store: each answers what it answers when its store cannot be
-    asked.
+    asked. A refusal's body is an Error, or the schema `bases` names for its status.
     """
     refusals = {**refusals, 413: ("request_entity_too_large",)}
     if security or starts_login:
@@ -277,7 +399,8 @@ def _operation(
     for status, codes in sorted(refusals.items()):
         # The shared Error schema, narrowed to the codes this status carries here.
         narrowed = {"properties": {"error": {"enum": list(codes)}}}
-        schema = {"allOf": [{"$ref": "#/components/schemas/Error"}, narrowed]}
+        base = (bases or {}).get(status, "Error")
+        schema = {"allOf": [{"$ref": f"#/components/schemas/{base}"}, narrowed]}
         responses[str(status)] = _json(f"Refused: {', '.join(codes)}", schema)
     operation["responses"] = responses
     return operation
@@ -352,6 +475,11 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
 
 
 _ROLES = {"type": "array", "items": {"type": "string"}}
+RECOVERY_CODE_LIST = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "Each logs in once in place of a code; shown only now.",
+}
 _TIME = {"type": "string", "format": "date-time"}
 
 SCHEMAS = {
@@ -367,6 +495,34 @@ SCHEMAS = {
         }
     ),
     "Message": _object({"message": {"type": "string"}}),
+    # A correct password's answer when a second step must follow (its `error` says which).
+    "PendingLogin": {
+        "type": "object",
+        "properties": {
+            "error": {"type": "string"},
+            "message": {"type": "string"},
+            "mfa_token": {
+                "type": "string",
+                "description": "With mfa_required and mfa_enrolment_required: POST it to "
+                "/auth/mfa/verify (and, to set a factor up first, /auth/mfa/enrol).",
+            },
+            "expires_in": {"type": "integer", "minimum": 0},
+        },
+        "required": ["error", "message"],
+        "additionalProperties": False,
+    },
+    "Enrolment": _object(
+        {
+            "secret": {"type": "string", "description": "Base32, for typing into the app."},
+            "otpauth_uri": {"type": "string", "description": "For the QR code the app scans."},
+        }
+    ),
+    "MfaStatus": _object(
+        {"enabled": {"type": "boolean"}, "recovery_codes_left": {"type": "integer", "minimum": 0}}
+    ),
+    "MfaDisabled": _object({"enabled": {"const": False}, "logged_out": {"const": True}}),
+    "MfaReset": _object({"mfa_reset": {"const": True}}),
+    "RecoveryCodes": _object({"recovery_codes": RECOVERY_CODE_LIST}),
     "LoggedOut": _object({"logged_out": {"const": True}}),
     "EmailVerified": _object({"email_verified": {"const": True}}),
     "Note": _object(

@@ -3,7 +3,7 @@
 from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import confirm_login, current_user, fresh_login_required, login_required
 
-from .. import account_emails, accounts, audit
+from .. import account_emails, accounts, audit, mfa_pages
 from ..forms import ChangePasswordForm, LoginForm, ReauthForm
 from ..security.login_sessions import end_login, start_login
 from ..security.rate_limits import account_key, limited
@@ -60,6 +60,11 @@ def login():
     if user is None:
         form.form_errors.append(LOGIN_FAILED)
         return render_template("auth/login.html", form=form), 401
+    # An account with a second factor (or a role that requires one) is not logged in
+    # yet: it is sent on to the code (or setup) page.
+    pending = mfa_pages.second_step(user, remember=form.remember.data)
+    if pending is not None:
+        return pending
     start_login(user, remember=form.remember.data)
     return redirect(_next_or_dashboard())
 
@@ -123,7 +128,7 @@ def change_password():
         field.errors.append(error.message)
         return render_template("auth/change_password.html", form=form), 400
     # Every login ended with the old password, this one included; start a fresh one.
-    start_login(user, remember=False)
+    start_login(user, remember=False, with_mfa=current_user.with_mfa)
     return redirect(url_for("auth.dashboard"))
 
 

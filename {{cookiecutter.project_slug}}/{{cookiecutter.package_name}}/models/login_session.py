@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     bindparam,
     delete,
+    false,
     or_,
     select,
 )
@@ -43,6 +44,9 @@ class LoginSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Whether a second factor was shown for this login (mfa.py): an account that must use
+    # one has no login without it.
+    mfa: Mapped[bool] = mapped_column(default=False, server_default=false())
 {%- if cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "database" %}
     # JWT login families (security/families_database.py): the jti of the one refresh
     # token that may be used next, and the one it replaced, kept to tell a second tab
@@ -55,7 +59,9 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
     @classmethod
-    def open(cls, user: User, lifetime: timedelta) -> tuple["LoginSession", str]:
+    def open(
+        cls, user: User, lifetime: timedelta, *, with_mfa: bool = False
+    ) -> tuple["LoginSession", str]:
         """Create a record for a new login; return it with its (unhashed) token."""
         token = secrets.token_urlsafe(32)
         record = cls(
@@ -63,6 +69,7 @@ class LoginSession(db.Model):
             token_hash=hash_token(token),
             token_version=user.token_version,
             expires_at=utcnow() + lifetime,
+            mfa=with_mfa,
         )
         return record, token
 

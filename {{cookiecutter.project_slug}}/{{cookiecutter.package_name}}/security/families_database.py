@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tokens_cli)
 
 
-def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
+def start(user: User, family: str, refresh_jti: str, ends_at: datetime, *, with_mfa: bool) -> None:
     db.session.add(
         LoginSession(
             user_id=user.id,
@@ -43,6 +43,7 @@ def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
             token_version=user.token_version,
             expires_at=ends_at,
             refresh_jti=refresh_jti,
+            mfa=with_mfa,
         )
     )
     db.session.commit()

@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     """Nothing to set up."""
 
 
-def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
+def start(user: User, family: str, refresh_jti: str, ends_at: datetime, *, with_mfa: bool) -> None:
     """Nothing is stored for a login."""
 
 

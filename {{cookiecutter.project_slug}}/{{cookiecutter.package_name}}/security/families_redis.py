@@ -66,7 +66,7 @@ def init_app(app: Flask) -> None:
     add_readiness_check(app, "revocation_store", lambda: _client().ping())
 
 
-def start(user: User, family: str, refresh_jti: str, ends_at: datetime) -> None:
+def start(user: User, family: str, refresh_jti: str, ends_at: datetime, *, with_mfa: bool) -> None:
     key = _key("family", family)
     with _store() as client:
         pipe = client.pipeline()

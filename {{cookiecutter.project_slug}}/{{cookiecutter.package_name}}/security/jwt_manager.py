@@ -27,7 +27,7 @@ from flask_jwt_extended.config import config
 from flask_jwt_extended.exceptions import CSRFError, JWTDecodeError
 
 # Every token this app issues carries these; anything else was not made here.
-REQUIRED_CLAIMS = ("exp", "iat", "jti", "type", "iss", "aud", "sub", "fam", "ver", "fexp")
+REQUIRED_CLAIMS = ("exp", "iat", "jti", "type", "iss", "aud", "sub", "fam", "ver", "fexp", "mfa")
 
 # About 1.5 KB each: a few MB at most per process.
 VERIFIED_TOKENS = 4096

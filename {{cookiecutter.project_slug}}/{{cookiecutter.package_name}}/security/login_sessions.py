@@ -18,6 +18,7 @@ from flask_login.config import COOKIE_NAME
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import update
 
+from .. import mfa
 from ..errors import error_response, wants_json
 from ..extensions import csrf, db, login_manager
 from ..models.login_session import LoginSession, delete_dead_logins, hash_token, live_login_query
@@ -45,12 +46,12 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_failed)
 
 
-def start_login(user: User, *, remember: bool) -> None:
-    """Log `user` in on this browser with a new login record."""
+def start_login(user: User, *, remember: bool, with_mfa: bool = False) -> None:
+    """Log `user` in on this browser with a new login record (`with_mfa`: made with a code)."""
     lifetime = current_app.config[
         "REMEMBER_COOKIE_DURATION" if remember else "LOGIN_SESSION_LIFETIME"
     ]
-    record, token = LoginSession.open(user, lifetime)
+    record, token = LoginSession.open(user, lifetime, with_mfa=with_mfa)
     db.session.add(record)
     db.session.commit()
     # Drop everything the anonymous session held, so a session planted by an attacker
@@ -83,10 +84,10 @@ def end_login() -> None:
 # The API's token families share this table; their rows always hold a refresh jti. A
 # family id is never a browser login, whatever cookie names it.
 _LIVE_LOGIN = PreparedSelect(
-    live_login_query(IDENTITY_COLUMNS, LoginSession.refresh_jti.is_(None))
+    live_login_query((*IDENTITY_COLUMNS, LoginSession.mfa), LoginSession.refresh_jti.is_(None))
 )
 {%- else -%}
-_LIVE_LOGIN = PreparedSelect(live_login_query(IDENTITY_COLUMNS))
+_LIVE_LOGIN = PreparedSelect(live_login_query((*IDENTITY_COLUMNS, LoginSession.mfa)))
 {%- endif %}
 
 
@@ -95,6 +96,8 @@ class BrowserIdentity(Identity):
     """A browser's identity, as Flask-Login needs it: its id is the login's token."""
 
     login_token: str
+    # Whether this login was made with a second factor.
+    with_mfa: bool
 
     is_authenticated = True
     is_active = True  # the lookup only finds active users
@@ -106,7 +109,12 @@ class BrowserIdentity(Identity):
 
 def load_user(token: str) -> BrowserIdentity | None:
     row = _LIVE_LOGIN.first(db.engine, {"token_hash": hash_token(token), "now": utcnow()})
-    return BrowserIdentity.from_row(row, token) if row is not None else None
+    if row is None:
+        return None
+    identity = BrowserIdentity.from_row(row, token, row[-1])
+    if not mfa.login_allowed(identity.roles, with_mfa=identity.with_mfa):
+        return None  # the account needs a second factor, and this login was made without
+    return identity
 
 
 logins_cli = AppGroup("logins", help="Maintain the table of login records.")

@@ -20,7 +20,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token
 from flask_jwt_extended.exceptions import CSRFError, UserClaimsVerificationError, WrongTokenError
 from jwt import PyJWTError
 
-from .. import audit
+from .. import audit, mfa
 from ..config import check_jwt_config
 from ..extensions import jwt
 from ..models.user import User
@@ -92,20 +92,21 @@ _REVOKED = "This login has ended; log in again."
 _INVALID = "The token is not valid."
 
 
-def start_login(user: User, *, fresh: bool = True) -> TokenPair:
-    """Open a new login family for `user` and issue its first token pair."""
+def start_login(user: User, *, fresh: bool = True, with_mfa: bool = False) -> TokenPair:
+    """Open a new login family for `user` and issue its first token pair (`with_mfa`: the
+    login was made with a second factor)."""
     family = token_urlsafe(32)
     ends_at = _now() + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
     refresh_jti = str(uuid.uuid4())
-    families.start(user, family, refresh_jti, ends_at)
-    claims = _family_claims(user, family, ends_at)
+    families.start(user, family, refresh_jti, ends_at, with_mfa=with_mfa)
+    claims = _family_claims(user, family, ends_at, with_mfa=with_mfa)
     return _pair(user, claims, ends_at, refresh_jti, fresh=fresh)
 
 
 def refresh(claims: dict[str, Any], user: Identity) -> TokenPair:
     """A new (non-fresh) access token; with rotation, also the family's next refresh token."""
     ends_at = datetime.fromtimestamp(claims["fexp"], UTC)
-    family_claims = _family_claims(user, claims["fam"], ends_at)
+    family_claims = _family_claims(user, claims["fam"], ends_at, with_mfa=claims["mfa"])
     if not ROTATES:
         audit.event("authn_token_refresh", user_id=user.id)
         return _pair(user, family_claims, ends_at, None, fresh=False)
@@ -133,11 +134,15 @@ def revoke(claims: dict[str, Any]) -> None:
     families.revoke(claims)
 
 
-def _family_claims(user: User | Identity, family: str, ends_at: datetime) -> dict[str, Any]:
+def _family_claims(
+    user: User | Identity, family: str, ends_at: datetime, *, with_mfa: bool
+) -> dict[str, Any]:
     return {
         "fam": family,
         "ver": user.token_version,
         "fexp": int(ends_at.timestamp()),
+        # How the login was made, for as long as it lasts: refreshing never changes it.
+        "mfa": with_mfa,
         # A hint for clients; the admin gate re-reads roles from the database.
         "roles": list(user.roles),
     }
@@ -191,6 +196,8 @@ def _claims_problem(header: dict[str, Any], data: dict[str, Any]) -> str | None:
         return "malformed claims"
     if not isinstance(data["fam"], str) or not isinstance(data["jti"], str):
         return "malformed claims"
+    if not isinstance(data["mfa"], bool):
+        return "malformed claims"
     return None
 
 
@@ -202,12 +209,16 @@ def identity_of(header: dict[str, Any], claims: dict[str, Any]) -> Identity | No
     """Who a verified token belongs to, or None once its login has ended.
 
     The one place that decides it: the claims' shapes first, then the family's state and
-    the user row together (one SQL statement, or one Redis call plus one statement).
+    the user row together (one SQL statement, or one Redis call plus one statement),
+    then whether a login made without a second factor counts for that user.
     """
     problem = _claims_problem(header, claims)
     if problem:
         raise UserClaimsVerificationError(problem, header, claims)
-    return families.load_user(claims)
+    identity = families.load_user(claims)
+    if identity is not None and not mfa.login_allowed(identity.roles, with_mfa=claims["mfa"]):
+        return None  # the account needs a second factor, and this login was made without
+    return identity
 
 
 # Flask-JWT-Extended's own `jwt_required` reaches the same decision through these
