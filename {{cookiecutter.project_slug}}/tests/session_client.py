@@ -71,8 +71,12 @@ def submit_password(
 
 
 def submit_code(client: FlaskClient, code: str, *, page: str = CODE_PAGE):
-    """The code page's form (or the setup page's, with page=SETUP_PAGE), as `page` shows it."""
-    return client.post(page, data={"code": code, "csrf_token": csrf_token(client, page)})
+    """POST the code page's form (or the setup page's, with page=SETUP_PAGE) to `page`.
+
+    Its CSRF token is the session's, read off the login form: `page` itself may no longer
+    show a form (its pending login may have ended, which is what a test may be proving).
+    """
+    return client.post(page, data={"code": code, "csrf_token": csrf_token(client)})
 
 
 def post_form(client: FlaskClient, path: str, data: dict | None = None, *, page: str = HOME_PAGE):

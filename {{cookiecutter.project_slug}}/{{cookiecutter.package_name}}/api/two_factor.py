@@ -17,7 +17,7 @@ from flask import Blueprint, jsonify, request
 from .. import accounts, mfa
 from ..models.mfa import ENROL, VERIFY
 from ..security import tokens
-from ..security.rate_limits import account_key, client_ip, limited
+from ..security.rate_limits import account_key, client_ip, limited, not_a_failure
 from . import {{ "cookie" if cookiecutter.auth_mode == "jwt_cookie" else "header" }}_transport as transport
 from .errors import ApiError, json_fields
 from .guard import current_claims, current_identity, token_required
@@ -34,6 +34,7 @@ _PENDING_MESSAGES = {
 
 def pending_login(pending: mfa.PendingLogin):
     """The answer to a correct password that opened a pending login (api/auth.py)."""
+    not_a_failure()  # a 403 in form: the password was right
     response = jsonify(
         error=PENDING_LOGIN[pending.purpose],
         message=_PENDING_MESSAGES[pending.purpose],

@@ -18,7 +18,7 @@ unlimited login.
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask.globals import request_ctx
 from flask_limiter import RateLimitExceeded, RequestLimit
 from limits.errors import StorageError
@@ -196,8 +196,15 @@ def limited(
     return decorate
 
 
+def not_a_failure() -> None:
+    """Have the failures-only limits leave this request's 4xx answer uncounted: the answer
+    to a correct password whose login takes a second step (api/two_factor.py) is a refusal
+    in form only. Guessing the codes of that step has limits of its own."""
+    g.limit_not_a_failure = True
+
+
 def _is_failure(response) -> bool:
-    return 400 <= response.status_code < 500
+    return 400 <= response.status_code < 500 and not g.get("limit_not_a_failure", False)
 
 
 def _audit_breach(limit: RequestLimit) -> None:
