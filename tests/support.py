@@ -253,6 +253,7 @@ def app_env(url: str) -> dict[str, str]:
         APP_ENV="development",
         SECRET_KEY=random_secret(),
         JWT_SECRET_KEY=random_secret(),
+        MFA_ENCRYPTION_KEY=random_secret(),
         DATABASE_URL=url,
     )
 

@@ -112,7 +112,8 @@ def test_bake_writes_a_git_ignored_env_with_fresh_secrets(bakery, combination):
     project = bakery.project(combination)
     env = _dotenv(project)
     assert env["APP_ENV"] == "development"
-    keys = ["SECRET_KEY"] + (["JWT_SECRET_KEY"] if combination["auth_mode"] != "session" else [])
+    keys = ["SECRET_KEY", "MFA_ENCRYPTION_KEY"]
+    keys += ["JWT_SECRET_KEY"] if combination["auth_mode"] != "session" else []
     for key in keys:
         assert len(env[key]) >= 32, key
         assert env[key] not in (project / ".env.example").read_text(encoding="utf-8")
@@ -125,8 +126,8 @@ def test_each_bake_gets_its_own_secrets(cookies):
     second = cookies.bake(extra_context={"auth_mode": "hybrid"}, template=str(ROOT))
     assert first.exit_code == second.exit_code == 0
     one, other = _dotenv(first.project_path), _dotenv(second.project_path)
-    assert one["SECRET_KEY"] != other["SECRET_KEY"]
-    assert one["JWT_SECRET_KEY"] != other["JWT_SECRET_KEY"]
+    for key in ("SECRET_KEY", "JWT_SECRET_KEY", "MFA_ENCRYPTION_KEY"):
+        assert one[key] != other[key], key
 
 
 @pytest.mark.parametrize("combination", COMBINATIONS)
@@ -288,7 +289,7 @@ def test_bake_dev_server_serves_login_page(bakery, working_copy, combination, tm
         # Only the database comes from here: APP_ENV and the secrets must come from the
         # .env the bake wrote, as they do for a user right after installing.
         env = clean_env(DATABASE_URL=url)
-        for name in ("APP_ENV", "SECRET_KEY", "JWT_SECRET_KEY"):
+        for name in ("APP_ENV", "SECRET_KEY", "JWT_SECRET_KEY", "MFA_ENCRYPTION_KEY"):
             env.pop(name, None)
         upgrade = run(_flask(package, "db", "upgrade"), cwd=project, env=env, timeout=120)
         assert upgrade.returncode == 0, describe(upgrade)

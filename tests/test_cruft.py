@@ -33,7 +33,7 @@ from support import (
 )
 
 PACKAGE_DIR = "{{cookiecutter.package_name}}"
-SECRET_LINE = re.compile(r"^\w*SECRET\w*=(.+)$", re.MULTILINE)
+SECRET_LINE = re.compile(r"^(?:\w*SECRET\w*|\w*ENCRYPTION_KEY)=(.+)$", re.MULTILINE)
 # Rendered by the update, so the test sees Jinja ran on the new commit.
 KEPT_CHANGE = "\nTaken from a template update by {{ cookiecutter.package_name }}.\n"
 USER_TITLE = "# Our service, renamed by its owners\n"

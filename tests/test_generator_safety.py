@@ -26,7 +26,7 @@ from support import (
 # 2001, so any write into a snapshotted tree, even of the same bytes, changes an mtime.
 PAST_NS = 1_000_000_000 * 1_000_000_000
 
-SECRET_LINE = re.compile(r"^(SECRET_KEY|JWT_SECRET_KEY)=(.*)$", re.MULTILINE)
+SECRET_LINE = re.compile(r"^(SECRET_KEY|JWT_SECRET_KEY|MFA_ENCRYPTION_KEY)=(.*)$", re.MULTILINE)
 
 
 def cookiecutter(tmp: Path, *args: str, cwd: Path | None = None):
@@ -227,7 +227,9 @@ def test_replay_bakes_the_same_tree_but_new_secrets(tmp_path):
     assert [k for k in a if a[k] != b[k]] == [".env"], "only .env holds anything random"
     env_a, env_b = first / "cafe-creme" / ".env", second / "cafe-creme" / ".env"
     secrets_a, secrets_b = secrets_of(env_a), secrets_of(env_b)
-    assert set(secrets_a) == set(secrets_b) == {"SECRET_KEY", "JWT_SECRET_KEY"}
+    assert (
+        set(secrets_a) == set(secrets_b) == {"SECRET_KEY", "JWT_SECRET_KEY", "MFA_ENCRYPTION_KEY"}
+    )
     for key, value in secrets_a.items():
         assert re.fullmatch(r"[A-Za-z0-9]{64}", value)
         assert secrets_b[key] != value
