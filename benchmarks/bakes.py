@@ -78,6 +78,10 @@ class Bake:
     app: Flask | None = None
     # Redis keys of this bake start with this (revocation and rate-limit counters).
     redis_prefix: str | None = None
+    # The known user's unused recovery codes, where the role requires a second factor: each
+    # login of the benchmark completes its second step with one (a code of the app would
+    # be good once per 30 seconds).
+    recovery_codes: list[str] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -152,6 +156,7 @@ def start(bake: Bake, work_dir: Path, run_tag: str) -> None:
     overrides: dict[str, Any] = {
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "MFA_ENCRYPTION_KEY": secrets.token_urlsafe(48),
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work_dir / (bake.package + '.sqlite3')}",
         "PUBLIC_BASE_URL": "https://bench.example.com",
         "MAIL_DEFAULT_SENDER": "bench@example.com",
@@ -173,7 +178,10 @@ def start(bake: Bake, work_dir: Path, run_tag: str) -> None:
     with app.app_context():
         db.create_all()
         roles = ("admin",) if bake.mode == "hybrid" else ()
-        accounts.register(KNOWN_EMAIL, PASSWORD, roles=roles)
+        user = accounts.register(KNOWN_EMAIL, PASSWORD, roles=roles)
+        if roles:
+            # An operator needs a second factor (MFA_REQUIRED_ROLES): set up as its owner would.
+            bake.recovery_codes = _set_up_factor(bake.package, user)
         journal = db.session.execute(text("PRAGMA journal_mode")).scalar()
         db.session.remove()
     if journal != "wal":
@@ -208,6 +216,20 @@ def stop(bake: Bake) -> None:
                 client.delete(key)
         finally:
             client.close()
+
+
+def _set_up_factor(package: str, user: Any) -> list[str]:
+    """Give `user` a TOTP factor, confirmed with a code of the moment; its recovery codes."""
+    mfa = importlib.import_module(f"{package}.mfa")
+    totp = importlib.import_module(f"{package}.security.totp")
+    secret = mfa.begin_enrolment(user).secret
+    return mfa.confirm_enrolment(user, totp.code_at(secret, totp.current_step()))
+
+
+def _recovery_code(bake: Bake) -> str:
+    if not bake.recovery_codes:
+        raise BenchError(f"{bake.id}: a second step, and no recovery code left for it")
+    return bake.recovery_codes.pop()
 
 
 def _serve_admin_check(app: Flask, package: str) -> None:
@@ -263,6 +285,16 @@ def browser_login(bake: Bake, page: str) -> dict[str, str]:
     client, token = _login_form(bake.app, page)
     data = {"email": KNOWN_EMAIL, "password": PASSWORD, "csrf_token": token}
     response = client.post(page, data=data, base_url=BASE_URL, headers=_same_site(page))
+    code_page = response.location or ""
+    if response.status_code == 302 and "/mfa/verify" in code_page:
+        # The code page's form: the password step began a new session, with a new token.
+        html = client.get(code_page, base_url=BASE_URL).get_data(as_text=True)
+        match = CSRF_INPUT.search(html)
+        if not match:
+            raise BenchError(f"no csrf_token field on {code_page}")
+        data = {"code": _recovery_code(bake), "csrf_token": match.group(1)}
+        headers = _same_site(code_page)
+        response = client.post(code_page, data=data, base_url=BASE_URL, headers=headers)
     if response.status_code != 302:
         raise BenchError(f"{bake.id}: logging in at {page} answered {response.status_code}")
     jar = _session_cookies(bake, client)
@@ -274,9 +306,13 @@ def browser_login(bake: Bake, page: str) -> dict[str, str]:
 def api_login(bake: Bake) -> tuple[dict[str, Any], dict[str, str]]:
     """POST /api/v1/auth/login; the JSON body and the cookies it set."""
     assert bake.app is not None
-    response = _client(bake.app).post(
+    client = _client(bake.app)
+    response = client.post(
         f"{API}/login", json={"email": KNOWN_EMAIL, "password": PASSWORD}, base_url=BASE_URL
     )
+    if response.status_code == 403 and response.get_json()["error"] == "mfa_required":
+        second_step = {"mfa_token": response.get_json()["mfa_token"], "code": _recovery_code(bake)}
+        response = client.post(f"{API}/mfa/verify", json=second_step, base_url=BASE_URL)
     if response.status_code != 200:
         raise BenchError(f"{bake.id}: API login answered {response.status_code}")
     answer = Answer(200, list(response.headers.items()), response.get_data())
@@ -327,10 +363,12 @@ def _refresh_chain(bake: Bake, tokens: dict[str, Any], jar: dict[str, str]):
     assert bake.app is not None
     if bake.mode == "jwt_cookie":
         call = WsgiCall(bake.app, f"{API}/refresh", method="POST")
+        # __Host-csrf_refresh_token in production (config.py's ProductionConfig).
+        csrf_cookie = bake.app.config["JWT_REFRESH_CSRF_COOKIE_NAME"]
 
         def present_cookies() -> None:
             call.set_header("Cookie", cookie_header(jar))
-            call.set_header("X-CSRF-TOKEN", jar["csrf_refresh_token"])
+            call.set_header("X-CSRF-TOKEN", jar[csrf_cookie])
 
         present_cookies()
 
