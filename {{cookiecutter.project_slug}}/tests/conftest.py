@@ -1,6 +1,7 @@
 """Fixtures: an app with its own empty database per test, clients, and ready-made users."""
 
 import contextlib
+import functools
 {% if cookiecutter.database == "postgresql" or (cookiecutter.auth_mode != "session" and cookiecutter.jwt_blocklist == "redis") -%}
 import os
 import uuid
@@ -23,12 +24,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy import event
 {%- endif %}
 from werkzeug.routing import Rule
+from zxcvbn import zxcvbn
 
 from {{ cookiecutter.package_name }} import accounts, create_app
 from {{ cookiecutter.package_name }}.config import TestingConfig
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models.user import User
-from {{ cookiecutter.package_name }}.security import totp
+from {{ cookiecutter.package_name }}.security import password_policy, totp
 from tests import two_factor
 from tests.two_factor import Clock, Factor, give_factor
 
@@ -55,6 +57,20 @@ class RuleBuiltOnFirstUse(Rule):
 
 
 Flask.url_rule_class = RuleBuiltOnFirstUse
+
+
+@functools.lru_cache(maxsize=1024)
+def _strength_of(password: str, personal: tuple[str, ...], max_length: int) -> dict:
+    return zxcvbn(password, user_inputs=list(personal), max_length=max_length)
+
+
+def _remembered_strength(password: str, user_inputs=(), max_length: int = 72) -> dict:
+    """zxcvbn, computed once per password and personal words: a pure function, which the
+    tests' hundreds of new accounts, most with the same password, would pay for each time."""
+    return _strength_of(password, tuple(user_inputs or ()), max_length)
+
+
+password_policy.zxcvbn = _remembered_strength
 
 PASSWORD = "plum tractor velvet sonnet 1987"
 NEW_PASSWORD = "quiet lantern orbit 93 drifts"

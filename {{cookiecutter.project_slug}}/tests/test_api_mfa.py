@@ -3,8 +3,11 @@ managing it (api/two_factor.py), in this bake's token transport."""
 
 import jwt
 import pytest
+from sqlalchemy import update
 
 from {{ cookiecutter.package_name }} import accounts
+from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models.mfa import TotpFactor
 from {{ cookiecutter.package_name }}.security import tokens
 from tests.api_client import Api
 from tests.conftest import PASSWORD
@@ -133,6 +136,17 @@ def test_a_recovery_code_logs_in_once(api, app, factor):
     answer = other.client.post(VERIFY, json={"mfa_token": pending_token(other), "code": recovery})
 
     assert error(answer) == (401, "invalid_mfa_code")
+
+
+def test_a_secret_the_encryption_key_cannot_open_answers_503_never_a_login(api, app, factor):
+    with app.app_context():
+        db.session.execute(update(TotpFactor).values(secret="v1:" + "A" * 80))
+        db.session.commit()
+
+    answer = api.client.post(VERIFY, json={"mfa_token": pending_token(api), "code": code_for(ADA)})
+
+    assert error(answer) == (503, "mfa_unavailable")
+    assert "access_token" not in answer.get_json()
 
 
 def test_a_pending_login_takes_five_tries_then_not_even_the_right_code(api, app, factor):

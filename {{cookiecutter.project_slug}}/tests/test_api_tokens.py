@@ -8,7 +8,7 @@ from flask import jsonify
 from flask_jwt_extended import current_user, jwt_required
 
 from {{ cookiecutter.package_name }} import accounts
-from {{ cookiecutter.package_name }}.security import jwt_manager
+from {{ cookiecutter.package_name }}.security import jwt_manager, tokens
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_a_token_re_signed_by_this_key_is_accepted(api, app, claims):
 def test_tokens_carry_every_required_claim(claims, app):
     for claim in jwt_manager.REQUIRED_CLAIMS:
         assert claim in claims
-    assert set(jwt_manager.REQUIRED_CLAIMS) >= {"sub", "fam", "ver", "fexp", "mfa"}
+    assert claims["mfa"] is False  # a login made with the password alone
     assert claims["type"] == "access"
     assert claims["fresh"] is True
     assert claims["iss"] == app.config["JWT_ENCODE_ISSUER"]
@@ -49,6 +49,29 @@ def test_a_signed_token_missing_a_required_claim_answers_401_invalid_token(
     api, app, claims, claim
 ):
     del claims[claim]
+
+    assert me_error(api, forge(app, claims)) == (401, "invalid_token")
+
+
+def test_a_token_from_before_two_factor_authentication_is_a_login_made_without_it(
+    api, app, claims, make_user
+):
+    del claims["mfa"]
+    assert api.get("/api/v1/auth/me", token=forge(app, claims)).status_code == 200
+    make_user("root@example.com", roles=("admin",))
+    with app.app_context():
+        pair = tokens.start_login(accounts.find_user("root@example.com"))
+    operators = jwt.decode(pair.access_token, options={"verify_signature": False})
+    operators["mfa"] = True
+    assert api.get("/api/v1/auth/me", token=forge(app, operators)).status_code == 200
+    del operators["mfa"]
+    # The admin role requires a second factor, so such a login of an admin is none.
+    assert me_error(api, forge(app, operators)) == (401, "token_revoked")
+
+
+@pytest.mark.parametrize("value", ["true", 1, None, ["otp"]])
+def test_an_mfa_claim_that_is_not_a_boolean_answers_401_invalid_token(api, app, claims, value):
+    claims["mfa"] = value
 
     assert me_error(api, forge(app, claims)) == (401, "invalid_token")
 

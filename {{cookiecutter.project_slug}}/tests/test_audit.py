@@ -6,7 +6,13 @@ import logging
 import pytest
 
 from {{ cookiecutter.package_name }} import account_emails, accounts, audit, mail
+{%- if cookiecutter.auth_mode != "session" %}
+from tests.api_client import Api
+{%- endif %}
 from tests.conftest import NEW_PASSWORD, PASSWORD
+{%- if cookiecutter.auth_mode == "session" %}
+from tests.session_client import log_in
+{%- endif %}
 
 LOGGER = "{{ cookiecutter.package_name }}.audit"
 
@@ -28,22 +34,29 @@ def in_request(app, **environ):
     )
 
 
-def test_login_success_and_failure_are_recorded(app, user, records):
+def test_login_success_and_failure_are_recorded(app, client, user, records):
     with in_request(app):
-        accounts.authenticate("ada@example.com", PASSWORD)
         accounts.authenticate("ada@example.com", "wrong password entirely")
         accounts.authenticate("nobody@example.com", "wrong password entirely")
+        # A correct password alone records nothing: the login it leads to does.
+        assert accounts.authenticate("ada@example.com", PASSWORD) is not None
+{%- if cookiecutter.auth_mode == "session" %}
+    assert log_in(client).status_code == 302
+{%- else %}
+    assert Api(client).log_in().status_code == 200
+{%- endif %}
 
-    success, wrong, unknown = records()
-    assert success["event"] == "authn_login_success"
-    assert success["user_id"] == user.id
-    assert success["ip"] == "203.0.113.9"
-    assert success["request_id"] == "req-42"
-    assert success["timestamp"].endswith("+00:00")
+    wrong, unknown, success = records()
     assert wrong["event"] == "authn_login_fail"
     assert wrong["user_id"] == user.id
+    assert wrong["ip"] == "203.0.113.9"
+    assert wrong["request_id"] == "req-42"
+    assert wrong["timestamp"].endswith("+00:00")
     assert unknown["event"] == "authn_login_fail"
     assert unknown["email"] == "n***@example.com"
+    assert success["event"] == "authn_login_success"
+    assert success["user_id"] == user.id
+    assert success["mfa"] is None  # the password alone
 
 
 def test_account_changes_are_recorded(app, user, runner, records):

@@ -20,7 +20,13 @@ from {{ cookiecutter.package_name }}.models.mfa import (
 from {{ cookiecutter.package_name }}.models.user import User, utcnow
 from {{ cookiecutter.package_name }}.security import totp
 from {{ cookiecutter.package_name }}.security.mfa_keys import SecretUnreadable, open_secret
-from tests.conftest import MFA_ENCRYPTION_KEY, REQUIRED_ENVIRONMENT, SECRET_KEY
+from tests.conftest import (
+    MFA_ENCRYPTION_KEY,
+    NEW_PASSWORD,
+    PASSWORD,
+    REQUIRED_ENVIRONMENT,
+    SECRET_KEY,
+)
 from tests.test_config import PRODUCTION_SERVICES
 from tests.two_factor import CLOCK, give_factor, next_code
 
@@ -287,6 +293,36 @@ def test_disabling_or_renewing_codes_takes_a_current_code(app, factor, fetch_use
     assert fetch_user().token_version == before
 
 
+def test_a_password_change_is_refused_when_another_change_ended_every_login_meanwhile(
+    app, user, fetch_user
+):
+    with app.app_context():
+        found = accounts.find_user(user.email)  # as the password-change request read it
+        # Meanwhile another request (a factor turned on, say) ended every login.
+        db.session.execute(
+            update(User)
+            .values(token_version=User.token_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        with pytest.raises(accounts.AccountError) as refused:
+            accounts.change_password(found, PASSWORD, NEW_PASSWORD)
+        assert refused.value.code == "account_changed"
+        # Not a new login on top of the other change: the password stays as it was.
+        assert accounts.authenticate(user.email, PASSWORD) is not None
+    assert fetch_user().token_version == user.token_version
+
+
+def test_a_secret_the_key_cannot_open_is_a_clear_refusal_never_a_crash(app, factor, caplog):
+    with app.app_context():
+        db.session.execute(update(TotpFactor).values(secret="v1:" + "A" * 80))
+        db.session.commit()
+        pending = mfa.start_challenge(factor_owner(app), VERIFY)
+        with pytest.raises(accounts.AccountError) as refused:
+            mfa.complete_login(pending.token, next_code(factor.secret))
+    assert refused.value.code == "mfa_unavailable"
+    assert "flask users mfa-reset" in caplog.text
+
+
 # -- configuration -------------------------------------------------------------------------
 
 
@@ -332,6 +368,17 @@ def test_required_roles_come_from_the_environment(environment, value, roles):
     environment.setenv("MFA_REQUIRED_ROLES", value)
     app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["MFA_REQUIRED_ROLES"] == roles
+
+
+def test_production_warns_when_no_role_requires_a_second_factor(environment, caplog):
+    production = {"APP_ENV": "production", "SECRET_KEY": SECRET_KEY, **PRODUCTION_SERVICES}
+    create_app(production)
+    assert mfa.NO_REQUIRED_ROLES_WARNING not in caplog.text
+
+    environment.setenv("MFA_REQUIRED_ROLES", "")
+    create_app(production)
+
+    assert mfa.NO_REQUIRED_ROLES_WARNING in caplog.text
 
 
 def test_an_unknown_required_role_is_refused_at_startup(environment):
@@ -398,15 +445,15 @@ def test_every_step_is_audited_and_no_record_holds_a_secret_or_a_code(app, user,
         "mfa_enabled",
         "authn_mfa_challenge",
         "authn_mfa_fail",
-        "authn_mfa_success",
+        "authn_login_success",
         "authn_mfa_challenge",
-        "authn_mfa_success",
+        "authn_login_success",
         "mfa_disabled",
     ]
     assert all(record["user_id"] == user.id for record in audit)
     assert all(record["ip"] == "203.0.113.9" for record in audit)
-    assert audit[3]["method"] == "totp"
-    assert audit[5]["method"] == "recovery_code"
+    assert audit[3]["mfa"] == "totp"
+    assert audit[5]["mfa"] == "recovery_code"
     assert audit[5]["recovery_codes_left"] == 9
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for secret in secrets:

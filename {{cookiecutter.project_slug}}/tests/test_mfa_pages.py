@@ -16,6 +16,9 @@ from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models.login_session import LoginSession
 from {{ cookiecutter.package_name }}.models.mfa import MfaChallenge
 from {{ cookiecutter.package_name }}.models.user import utcnow
+{%- if hybrid %}
+from tests.conftest import PASSWORD
+{%- endif %}
 from tests.session_client import (
     CODE_PAGE,
     DEFAULT_EMAIL,
@@ -399,6 +402,23 @@ def test_resetting_a_factor_takes_a_fresh_login(admin_client, colleague, fetch_u
 
     assert answer.headers["Location"].startswith("/admin/reauth")
     assert logged_in(colleague)
+
+
+def test_codes_guessed_on_the_pages_and_through_the_api_draw_on_one_budget(app, member):
+    for attempt in range(3):
+        browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"203.0.113.{attempt}"
+        submit_password(browser)
+        assert submit_code(browser, "000000").status_code == 401
+    api = app.test_client()
+    api.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    login = {"email": DEFAULT_EMAIL, "password": PASSWORD}
+    for _ in range(3):
+        mfa_token = api.post("/api/v1/auth/login", json=login).get_json()["mfa_token"]
+        answer = api.post("/api/v1/auth/mfa/verify", json={"mfa_token": mfa_token, "code": "0"})
+
+    # Five wrong codes for the account, whichever door: the sixth try is refused.
+    assert answer.status_code == 429
 
 
 def test_an_operator_cannot_reset_their_own_factor_or_one_that_is_not_there(

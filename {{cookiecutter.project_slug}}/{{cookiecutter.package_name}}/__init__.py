@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import {% if cookiecutter.auth_mode == "hybrid" %}admin, {% endif %}{% if cookiecutter.auth_mode == "session" %}audit, auth, {% else %}api, audit, {% endif %}cli{% if cookiecutter.auth_mode == "jwt_cookie" %}, demo{% endif %}, health, mail{% if cookiecutter.auth_mode in ["session", "hybrid"] %}, mfa_pages{% endif %}{% if cookiecutter.auth_mode == "session" %}, notes{% endif %}{% if cookiecutter.database == "sqlite" %}, sqlite{% endif %}
+from . import {% if cookiecutter.auth_mode == "hybrid" %}admin, {% endif %}{% if cookiecutter.auth_mode == "session" %}audit, auth, {% else %}api, audit, {% endif %}cli{% if cookiecutter.auth_mode == "jwt_cookie" %}, demo{% endif %}, health, mail, mfa{% if cookiecutter.auth_mode in ["session", "hybrid"] %}, mfa_pages{% endif %}{% if cookiecutter.auth_mode == "session" %}, notes{% endif %}{% if cookiecutter.database == "sqlite" %}, sqlite{% endif %}
 from .config import CONFIGS, check_production_config, default_database_url, environment_settings
 from .errors import register_error_handlers
 from .extensions import db, migrate
@@ -17,7 +17,6 @@ from .security import (
 {%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
     login_sessions,
 {%- endif %}
-    mfa_keys,
     passwords,
     rate_limits,
     request_bodies,
@@ -78,7 +77,7 @@ def register_extensions(app: Flask) -> None:
 {%- endif %}
     migrate.init_app(app, db)
     passwords.init_app(app)
-    mfa_keys.init_app(app)
+    mfa.init_app(app)
     mail.init_app(app)
     rate_limits.init_app(app)
     audit.init_app(app)

@@ -6,7 +6,7 @@ outcome to its own response format.
 
 from email_validator import EmailNotValidError, validate_email
 from flask import abort, current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import audit
@@ -55,8 +55,10 @@ def find_user(email: str) -> User | None:
 def user_of(identity: Identity) -> User:
     """The account row behind a request's identity, for a view that changes or checks it."""
     user = db.session.get(User, identity.id)
-    if user is None:
-        abort(401)  # deleted since this request's identity was read
+    if user is None or user.token_version != identity.token_version:
+        # Deleted, or every login of it ended, since this request's identity was read:
+        # nothing may be changed in the name of a login that no longer exists.
+        abort(401)
     return user
 
 
@@ -84,6 +86,8 @@ EMAIL_NOT_VERIFIED = (
 def authenticate(email: str, password: str) -> User | None:
     """The user these credentials belong to, or None; the same cost either way.
 
+    Records each failure; a success is the caller's to record, as what it leads to.
+
     Raises AccountError("email_not_verified") for correct credentials of an unverified
     address while REQUIRE_VERIFIED_EMAIL is on.
     """
@@ -107,7 +111,8 @@ def authenticate(email: str, password: str) -> User | None:
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
         db.session.commit()
-    audit.event("authn_login_success", user_id=user.id)
+    # No success recorded yet: the caller records the login it starts (authn_login_success)
+    # or the second step it asks for (authn_mfa_challenge).
     return user
 
 
@@ -123,11 +128,24 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def set_password(user: User, new_password: str) -> None:
-    """Replace the password and end every login made with the old one."""
+    """Replace the password and end every login made with the old one.
+
+    Only if nothing else ended the account's logins since `user` was read (a second
+    factor turned on, say): the caller may start a login on top of this change, and that
+    login must not outlive the other one. Otherwise AccountError("account_changed").
+    """
     _check_password(new_password, user.email)
-    user.password_hash = passwords.hash_password(new_password)
-    user.end_all_logins()
-    db.session.commit()
+    new_hash = passwords.hash_password(new_password)
+    changed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.token_version == user.token_version)
+        .values(password_hash=new_hash, token_version=User.token_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        db.session.rollback()
+        raise AccountError("account_changed", "Your account changed meanwhile: log in again.")
+    db.session.commit()  # and `user` reloads its new state when next read
 
 
 def log_out_everywhere(user: User) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -28,8 +28,8 @@ from .accounts import AccountError
 from .extensions import db
 from .models.mfa import ENROL, VERIFY, MfaChallenge, RecoveryCode, TotpFactor
 from .models.user import User, utcnow
-from .security import totp
-from .security.mfa_keys import open_secret, recovery_code_hash, seal_secret
+from .security import mfa_keys, totp
+from .security.mfa_keys import SecretUnreadable, open_secret, recovery_code_hash, seal_secret
 
 RECOVERY_CODE_COUNT = 10
 # No 0/o or 1/l/i: codes are read off paper. 12 characters of 31: 59 random bits.
@@ -39,7 +39,21 @@ _RECOVERY_GROUPS, _RECOVERY_GROUP_LENGTH = 3, 4
 _TOKEN_MAX_LENGTH = 128
 
 WRONG_CODE = "That code is not correct."
+ENROL_REQUIRED = "Your role requires two-factor authentication: set up an authenticator app."
 CHALLENGE_ENDED = "This login attempt has ended: log in again with your password."
+
+
+# Not refused: an operator may choose this. But nobody should run so unknowingly.
+NO_REQUIRED_ROLES_WARNING = (
+    "MFA_REQUIRED_ROLES is empty: no role requires a second factor, so an operator's "
+    "password alone opens every account. Set it to admin (the default) unless that is meant."
+)
+
+
+def init_app(app: Flask) -> None:
+    mfa_keys.init_app(app)  # refuses to start without a key of its own
+    if app.config["APP_ENV"] == "production" and not app.config["MFA_REQUIRED_ROLES"]:
+        app.logger.warning(NO_REQUIRED_ROLES_WARNING)
 
 
 @dataclass(frozen=True)
@@ -110,24 +124,28 @@ def recovery_codes_left(user_id: int) -> int:
 def begin_enrolment(user: User) -> Enrolment:
     """A new secret for `user` to set up; it becomes a factor once a code confirms it."""
     secret = totp.new_secret()
+    sealed = seal_secret(secret, user.id)
     for _attempt in range(2):
-        factor = db.session.scalar(select(TotpFactor).where(TotpFactor.user_id == user.id))
-        if factor is not None and factor.confirmed_at is not None:
-            raise AccountError("mfa_already_enabled", "Two-factor authentication is already on.")
-        if factor is None:
-            factor = TotpFactor(user_id=user.id)
-            db.session.add(factor)
-        # Beginning again replaces the secret: only the latest QR code will work.
-        factor.secret = seal_secret(secret, user.id)
-        factor.created_at = utcnow()
+        # Beginning again replaces the secret being set up (only the latest QR code
+        # works), never a confirmed one: the condition is in the UPDATE itself.
+        replaced = db.session.execute(
+            update(TotpFactor)
+            .where(TotpFactor.user_id == user.id, TotpFactor.confirmed_at.is_(None))
+            .values(secret=sealed, created_at=utcnow())
+        )
+        if replaced.rowcount == 0:
+            if active_factor(user.id) is not None:
+                db.session.rollback()
+                raise AccountError(
+                    "mfa_already_enabled", "Two-factor authentication is already on."
+                )
+            db.session.add(TotpFactor(user_id=user.id, secret=sealed))
         try:
             db.session.commit()
-            break
-        except IntegrityError:  # the same account began twice at once: use that row
+            return _enrolment(user, secret)
+        except IntegrityError:  # the same account began twice at once: replace that row
             db.session.rollback()
-    else:
-        raise AccountError("mfa_enrolment_conflict", "Try again: enrolment began twice.")
-    return _enrolment(user, secret)
+    raise AccountError("mfa_enrolment_conflict", "Try again: enrolment began twice at once.")
 
 
 def pending_enrolment(user: User) -> Enrolment | None:
@@ -137,7 +155,7 @@ def pending_enrolment(user: User) -> Enrolment | None:
     )
     if factor is None:
         return None
-    return _enrolment(user, open_secret(factor.secret, user.id))
+    return _enrolment(user, _secret_of(factor))
 
 
 def confirm_enrolment(user: User, code: str) -> list[str]:
@@ -148,6 +166,7 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
     """
     codes = _confirm(user, code, refusal="wrong_mfa_code")
     db.session.commit()
+    audit.event("mfa_enabled", user_id=user.id)
     return codes
 
 
@@ -161,7 +180,7 @@ def _confirm(user: User, code: str, *, refusal: str) -> list[str]:
         raise AccountError(
             "mfa_enrolment_not_started", "Start setting up an authenticator app first."
         )
-    step = totp.matching_step(open_secret(factor.secret, user.id), _compact(code))
+    step = totp.matching_step(_secret_of(factor), _compact(code))
     confirmed = None
     if step is not None:
         confirmed = db.session.execute(
@@ -175,7 +194,6 @@ def _confirm(user: User, code: str, *, refusal: str) -> list[str]:
         raise AccountError(refusal, WRONG_CODE)
     codes = _replace_recovery_codes(user)
     user.end_all_logins()
-    audit.event("mfa_enabled", user_id=user.id)
     return codes
 
 
@@ -201,34 +219,35 @@ def regenerate_recovery_codes(user: User, code: str) -> list[str]:
 
 def reset(user: User, *, by: int | None) -> bool:
     """An operator's (`by`) or the command line's removal of `user`'s factor, for an
-    account locked out of it. Ends every login. False if there was nothing to remove."""
-    removed = _remove_factor(user)
-    if not removed:
-        db.session.rollback()
+    account locked out of it. Ends every login. False if it had none (a secret still
+    being set up is removed too, silently: it was never a factor)."""
+    if active_factor(user.id) is None:
+        _remove_factor(user)
+        db.session.commit()
         return False
+    _remove_factor(user)
     db.session.commit()
     audit.event("mfa_reset", user_id=user.id, by_user_id=by, by="operator" if by else "cli")
     return True
 
 
-def _require_code(user: User, code: str) -> str:
+def _require_code(user: User, code: str) -> None:
     if active_factor(user.id) is None:
         raise AccountError("mfa_not_enabled", "Two-factor authentication is not on.")
-    method = _use_code(user, code)
-    if method is None:
+    if _use_code(user, code) is None:
         db.session.rollback()
         audit.event("authn_mfa_fail", user_id=user.id, reason="step_up_code")
         raise AccountError("wrong_mfa_code", WRONG_CODE)
-    return method
 
 
-def _remove_factor(user: User) -> bool:
-    gone = db.session.execute(delete(TotpFactor).where(TotpFactor.user_id == user.id))
+def _remove_factor(user: User) -> None:
+    """Delete the factor (or the secret being set up) and its codes; a factor that was
+    confirmed takes every login made with it along (in the caller's transaction)."""
+    confirmed = active_factor(user.id) is not None
+    db.session.execute(delete(TotpFactor).where(TotpFactor.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    if gone.rowcount == 0:
-        return False
-    user.end_all_logins()
-    return True
+    if confirmed:
+        user.end_all_logins()
 
 
 def _use_code(user: User, code: str) -> str | None:
@@ -242,8 +261,7 @@ def _use_code(user: User, code: str) -> str | None:
         return None
     code = _compact(code)
     if totp.is_code_shaped(code):
-        secret = open_secret(factor.secret, user.id)
-        step = totp.matching_step(secret, code, after=factor.last_used_step)
+        step = totp.matching_step(_secret_of(factor), code, after=factor.last_used_step)
         if step is None:
             return None
         later = (TotpFactor.last_used_step.is_(None)) | (TotpFactor.last_used_step < step)
@@ -286,6 +304,23 @@ def _normalised_recovery_code(code: str) -> str | None:
     if len(normalised) != length or not set(normalised) <= set(_RECOVERY_ALPHABET):
         return None
     return normalised
+
+
+def _secret_of(factor: TotpFactor) -> str:
+    """The factor's secret, or a refusal that says why none can be read (never a 500)."""
+    try:
+        return open_secret(factor.secret, factor.user_id)
+    except SecretUnreadable:
+        # MFA_ENCRYPTION_KEY is not the key this secret was sealed with (or the row was
+        # changed): no code of this account can be checked until the factor is reset.
+        current_app.logger.error(
+            "the TOTP secret of user %s cannot be opened with MFA_ENCRYPTION_KEY; "
+            "check the key, or reset the factor: flask users mfa-reset",
+            factor.user_id,
+        )
+        raise AccountError(
+            "mfa_unavailable", "Two-factor authentication cannot be checked just now."
+        ) from None
 
 
 def _token_hash(token: str) -> str:
@@ -351,12 +386,14 @@ def complete_login(token: str | None, code: str) -> CompletedLogin:
     if challenge is None:
         audit.event("authn_mfa_fail", user_id=None, reason="challenge")
         raise AccountError("invalid_mfa_token", CHALLENGE_ENDED)
-    user, purpose, remember = challenge.user, challenge.purpose, challenge.remember
+    # Read before the commit below, after which the row may be gone (another request's).
+    challenge_id, purpose, remember = challenge.id, challenge.purpose, challenge.remember
+    user = challenge.user
     # Each try is counted before it is judged, so tries sent at once cannot exceed the limit.
     tried = db.session.execute(
         update(MfaChallenge)
         .where(
-            MfaChallenge.id == challenge.id,
+            MfaChallenge.id == challenge_id,
             MfaChallenge.attempts < current_app.config["MFA_CHALLENGE_MAX_ATTEMPTS"],
         )
         .values(attempts=MfaChallenge.attempts + 1)
@@ -376,11 +413,13 @@ def complete_login(token: str | None, code: str) -> CompletedLogin:
             audit.event("authn_mfa_fail", user_id=user.id, reason="code")
             raise AccountError("invalid_mfa_code", WRONG_CODE)
     # Spent with the code, in one transaction: of two right answers, one login.
-    spent = db.session.execute(delete(MfaChallenge).where(MfaChallenge.id == challenge.id))
+    spent = db.session.execute(delete(MfaChallenge).where(MfaChallenge.id == challenge_id))
     if spent.rowcount != 1:
         db.session.rollback()
         raise AccountError("invalid_mfa_token", CHALLENGE_ENDED)
     db.session.commit()
+    if codes is not None:
+        audit.event("mfa_enabled", user_id=user.id)
     details = {"recovery_codes_left": recovery_codes_left(user.id)} if method != "totp" else {}
-    audit.event("authn_mfa_success", user_id=user.id, method=method, **details)
+    audit.event("authn_login_success", user_id=user.id, mfa=method, **details)
     return CompletedLogin(user, remember, codes)

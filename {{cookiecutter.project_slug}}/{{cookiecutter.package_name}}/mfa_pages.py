@@ -56,12 +56,17 @@ def second_step(user: User, *, remember: bool):
     step = mfa.second_step(user)
     if step is None:
         return None
-    pending = mfa.start_challenge(user, step, remember=remember)
     if step == ENROL:
-        mfa.begin_enrolment(user)
+        try:
+            mfa.begin_enrolment(user)
+        except accounts.AccountError:
+            step = VERIFY  # set up meanwhile, in another browser: ask for a code of it
+    pending = mfa.start_challenge(user, step, remember=remember)
     # Nothing from before the password carries over (session fixation), and no login yet.
     session.clear()
     session[_PENDING] = pending.token
+    if step == ENROL:
+        flash(mfa.ENROL_REQUIRED)
     page = "mfa.verify" if step == VERIFY else "mfa.setup"
     return redirect(url_for(page, next=safe_next_path(request.args.get("next"))))
 
@@ -115,7 +120,7 @@ def verify():
         if error.code == "invalid_mfa_token":
             return _log_in_again()
         form.code.errors.append(error.message)
-        return render_template("mfa/verify.html", form=form), 401
+        return render_template("mfa/verify.html", form=form), _status(error, 401)
     start_login(done.user, remember=done.remember, with_mfa=True)
     return redirect(_next_or_home())
 
@@ -149,11 +154,11 @@ def setup():
     except accounts.AccountError as error:
         if error.code == "invalid_mfa_token":
             return _log_in_again()
-        if error.code not in {"invalid_mfa_code", "wrong_mfa_code"}:
+        if error.code not in {"invalid_mfa_code", "wrong_mfa_code", "mfa_unavailable"}:
             flash(error.message)
             return redirect(url_for("mfa.index"))
         form.code.errors.append(error.message)
-        return _setup_page(form, enrolment, 401 if challenge is not None else 400)
+        return _setup_page(form, enrolment, _status(error, 401 if challenge else 400))
     # Every other login of the account has ended; this browser goes on with a new one.
     start_login(user, remember=remember, with_mfa=True)
     return render_template("mfa/recovery_codes.html", codes=codes, next_page=_next_or_home())
@@ -187,7 +192,7 @@ def recovery_codes():
         codes = mfa.regenerate_recovery_codes(accounts.user_of(current_user), form.code.data)
     except accounts.AccountError as error:
         form.code.errors.append(error.message)
-        return _index_page(renew=form, status=400)
+        return _index_page(renew=form, status=_status(error, 400))
     return render_template("mfa/recovery_codes.html", codes=codes, next_page=url_for("mfa.index"))
 
 
@@ -202,7 +207,7 @@ def disable():
         mfa.disable(accounts.user_of(current_user), form.code.data)
     except accounts.AccountError as error:
         form.code.errors.append(error.message)
-        return _index_page(disable=form, status=400)
+        return _index_page(disable=form, status=_status(error, 400))
     # Every login of the account has ended, this one too: the next is made with the
     # password alone (or, for a role that requires a factor, sets a new one up).
     end_login()
@@ -233,6 +238,11 @@ def _setup_page(form: CodeForm, enrolment: mfa.Enrolment, status: int):
     secret = " ".join(enrolment.secret[i : i + 4] for i in range(0, len(enrolment.secret), 4))
     page = render_template("mfa/setup.html", form=form, qr_code=qr_code, secret=secret)
     return page, status
+
+
+def _status(error: accounts.AccountError, refused: int) -> int:
+    # A secret MFA_ENCRYPTION_KEY cannot open is this service's failure, not the user's.
+    return 503 if error.code == "mfa_unavailable" else refused
 
 
 def _log_in_again():

@@ -36,6 +36,7 @@ def login():
     if step is not None:
         # No token yet: only the right to present a code (api/two_factor.py).
         return two_factor.pending_login(mfa.start_challenge(user, step))
+    audit.event("authn_login_success", user_id=user.id, mfa=None)
     return transport.send_tokens(tokens.start_login(user, fresh=True))
 
 

@@ -25,6 +25,10 @@ ACCOUNT_ERROR_STATUS = {
     "mfa_not_enabled": 409,
     "mfa_enrolment_not_started": 409,
     "mfa_enrolment_conflict": 409,
+    # Another change ended the account's logins while this one was being made.
+    "account_changed": 409,
+    # MFA_ENCRYPTION_KEY does not open the factor's secret: the service's fault.
+    "mfa_unavailable": 503,
 }
 
 

@@ -27,8 +27,13 @@ bp = Blueprint("openapi", __name__)
 
 PREFIX = "/api/v1"
 
-# A view that reads the account row answers 401 if it was deleted since the token check.
+# A view that reads the account row answers 401 if it was deleted since the token check
+# (or every login of it ended: accounts.user_of).
 ACCOUNT_GONE = ("unauthorized",)
+# A change refused because another ended the account's logins meanwhile (accounts.py).
+ACCOUNT_CHANGED = "account_changed"
+# A factor's secret that MFA_ENCRYPTION_KEY cannot open (mfa.py): fails closed.
+MFA_UNAVAILABLE = "mfa_unavailable"
 # An id in a URL or an answer: routing.py's `<id:...>`, the INTEGER primary keys.
 ROW_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}
 
@@ -122,6 +127,7 @@ def _paths(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                     401: ("invalid_mfa_token", "invalid_mfa_code"),
                     409: ("mfa_enrolment_not_started", "mfa_already_enabled"),
                     429: (RATE_LIMITED,),
+                    503: (MFA_UNAVAILABLE,),
                 },
                 starts_login=True,
             )
@@ -171,6 +177,7 @@ def _paths(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                     401: fresh_refusals,
                     409: ("mfa_enrolment_not_started", "mfa_already_enabled"),
                     429: (RATE_LIMITED,),
+                    503: (MFA_UNAVAILABLE,),
                 },
             )
         },
@@ -187,6 +194,7 @@ def _paths(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                     401: fresh_refusals,
                     409: ("mfa_not_enabled",),
                     429: (RATE_LIMITED,),
+                    503: (MFA_UNAVAILABLE,),
                 },
             )
         },
@@ -201,6 +209,7 @@ def _paths(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                     401: fresh_refusals,
                     409: ("mfa_not_enabled",),
                     429: (RATE_LIMITED,),
+                    503: (MFA_UNAVAILABLE,),
                 },
             )
         },
@@ -242,6 +251,7 @@ def _paths(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                 refusals={
                     400: ("wrong_password", "weak_password"),
                     401: (*_token_refusals(), "fresh_token_required", *ACCOUNT_GONE),
+                    409: (ACCOUNT_CHANGED,),
                 },
             )
         },
@@ -260,7 +270,10 @@ def _paths(config: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                     {"token": _text(), "new_password": new_password}, "token", "new_password"
                 ),
                 ok={200: _json("Password changed", {"$ref": "#/components/schemas/Message"})},
-                refusals={400: ("invalid_reset_token", "weak_password")},
+                refusals={
+                    400: ("invalid_reset_token", "weak_password"),
+                    409: (ACCOUNT_CHANGED,),
+                },
             )
         },
         "/auth/verify-email": {
@@ -384,7 +397,8 @@ def _operation(
     """
     refusals = {**refusals, 413: ("request_entity_too_large",)}
     if security or starts_login:
-        refusals.update(UNAVAILABLE)
+        for status, codes in UNAVAILABLE.items():
+            refusals[status] = (*refusals.get(status, ()), *codes)
     if 429 in refusals:
         # A limit whose store (Redis) cannot be reached fails closed (security/rate_limits.py).
         refusals[503] = (*refusals.get(503, ()), RATE_LIMIT_STORE_UNAVAILABLE)
@@ -510,6 +524,9 @@ SCHEMAS = {
         },
         "required": ["error", "message"],
         "additionalProperties": False,
+        # Every answer that opens a second step carries its token and lifetime.
+        "if": {"properties": {"error": {"enum": list(PENDING_LOGIN.values())}}},
+        "then": {"required": ["mfa_token", "expires_in"]},
     },
     "Enrolment": _object(
         {

@@ -28,7 +28,7 @@ bp = Blueprint("two_factor", __name__, url_prefix="/auth/mfa")
 PENDING_LOGIN = {VERIFY: "mfa_required", ENROL: "mfa_enrolment_required"}
 _PENDING_MESSAGES = {
     VERIFY: "Enter a code from your authenticator app, or a recovery code.",
-    ENROL: "Your role requires two-factor authentication: set up an authenticator app.",
+    ENROL: mfa.ENROL_REQUIRED,
 }
 
 
@@ -73,8 +73,11 @@ def verify():
 def enrol():
     body = json_fields("mfa_token")
     challenge = mfa.challenge_of(body["mfa_token"])
-    if challenge is None or challenge.purpose != ENROL:
+    if challenge is None:
         raise ApiError(401, "invalid_mfa_token", mfa.CHALLENGE_ENDED)
+    if challenge.purpose != ENROL:
+        message = "This login asks for a code of the account's factor, not for a new one."
+        raise ApiError(401, "invalid_mfa_token", message)
     return _enrolment(mfa.begin_enrolment(challenge.user))
 
 

@@ -65,6 +65,7 @@ def login():
     pending = mfa_pages.second_step(user, remember=form.remember.data)
     if pending is not None:
         return pending
+    audit.event("authn_login_success", user_id=user.id, mfa=None)
     start_login(user, remember=form.remember.data)
     return redirect(_next_or_dashboard())
 
@@ -124,6 +125,9 @@ def change_password():
     try:
         accounts.change_password(user, form.current_password.data, form.new_password.data)
     except accounts.AccountError as error:
+        if error.code == "account_changed":  # its logins ended meanwhile, this one too
+            form.form_errors.append(error.message)
+            return render_template("auth/change_password.html", form=form), 409
         field = form.current_password if error.code == "wrong_password" else form.new_password
         field.errors.append(error.message)
         return render_template("auth/change_password.html", form=form), 400

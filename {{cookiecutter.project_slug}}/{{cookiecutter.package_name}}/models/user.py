@@ -51,7 +51,9 @@ class User({% if cookiecutter.auth_mode in ["session", "hybrid"] %}UserMixin, {%
         return role in self.roles
 
     def end_all_logins(self) -> None:
-        self.token_version += 1
+        # Incremented by the database, not read and written back: of two changes that
+        # end logins at once, neither is lost (the attribute reloads when next read).
+        self.token_version = User.token_version + 1
 {%- if cookiecutter.auth_mode in ["session", "hybrid"] %}
 
     # Flask-Login integration. The id kept in the session and the remember-me cookie

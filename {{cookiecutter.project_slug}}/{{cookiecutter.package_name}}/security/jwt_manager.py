@@ -27,7 +27,7 @@ from flask_jwt_extended.config import config
 from flask_jwt_extended.exceptions import CSRFError, JWTDecodeError
 
 # Every token this app issues carries these; anything else was not made here.
-REQUIRED_CLAIMS = ("exp", "iat", "jti", "type", "iss", "aud", "sub", "fam", "ver", "fexp", "mfa")
+REQUIRED_CLAIMS = ("exp", "iat", "jti", "type", "iss", "aud", "sub", "fam", "ver", "fexp")
 
 # About 1.5 KB each: a few MB at most per process.
 VERIFIED_TOKENS = 4096
@@ -149,6 +149,9 @@ def _thawed(frozen: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
 
 def _checked(claims: dict, csrf_value: Any) -> dict:
     claims.setdefault("fresh", False)  # refresh tokens carry none
+    # Tokens issued before two-factor authentication existed carry no `mfa`: a login made
+    # without a second factor, which is what they were (security/tokens.py decides).
+    claims.setdefault("mfa", False)
     if csrf_value:
         if "csrf" not in claims:
             raise JWTDecodeError("Missing claim: csrf")

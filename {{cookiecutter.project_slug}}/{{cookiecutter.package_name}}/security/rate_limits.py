@@ -169,6 +169,10 @@ def limited(
     `account` names the target account's key, e.g. the logged-in user for a view
     whose form has no email field.
 
+    Every view limited by one setting draws on one budget (a shared limit): hybrid's
+    /admin/login and /api/v1/auth/login, or the pages' and the API's code forms, count
+    their attempts on an account together, so two doors never grant twice the guesses.
+
     With `failures_only`, only the client's refusals (4xx) count: a person who logs in
     correctly every time is never locked out by their own successes, and a 5xx is this
     service failing, not the client (a 503 for a store that is down must not go on to
@@ -183,12 +187,12 @@ def limited(
 
     def decorate(view: Callable) -> Callable:
         for key_func, kind in ((client_ip, "ip"), (account, "account")):
-            view = limiter.limit(
+            view = limiter.shared_limit(
                 limit,
+                scope=f"{scope}-{kind}",
                 key_func=key_func,
                 methods=["POST"],
                 deduct_when=deduct,
-                scope=f"{scope}-{kind}",
                 on_breach=_audit_breach,
             )(view)
         return view
