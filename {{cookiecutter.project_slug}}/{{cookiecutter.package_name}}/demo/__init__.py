@@ -1,7 +1,8 @@
 """The reference browser client for cookie mode, served at /demo in development only.
 
-Copy demo.js into your SPA: it shows the whole protocol (login, /me, refresh, logout)
-with `fetch`, sending the csrf cookie's value in X-CSRF-TOKEN on every POST.
+Copy demo.js into your SPA: it shows the whole protocol (login and its second step, /me,
+refresh, logout) with `fetch`, sending the csrf cookie's value in X-CSRF-TOKEN on every
+POST.
 """
 
 from pathlib import Path
