@@ -42,7 +42,6 @@ WRONG_CODE = "That code is not correct."
 ENROL_REQUIRED = "Your role requires two-factor authentication: set up an authenticator app."
 CHALLENGE_ENDED = "This login attempt has ended: log in again with your password."
 
-
 # Not refused: an operator may choose this. But nobody should run so unknowingly.
 NO_REQUIRED_ROLES_WARNING = (
     "MFA_REQUIRED_ROLES is empty: no role requires a second factor, so an operator's "
@@ -221,14 +220,11 @@ def reset(user: User, *, by: int | None) -> bool:
     """An operator's (`by`) or the command line's removal of `user`'s factor, for an
     account locked out of it. Ends every login. False if it had none (a secret still
     being set up is removed too, silently: it was never a factor)."""
-    if active_factor(user.id) is None:
-        _remove_factor(user)
-        db.session.commit()
-        return False
-    _remove_factor(user)
+    removed = _remove_factor(user)
     db.session.commit()
-    audit.event("mfa_reset", user_id=user.id, by_user_id=by, by="operator" if by else "cli")
-    return True
+    if removed:
+        audit.event("mfa_reset", user_id=user.id, by_user_id=by, by="operator" if by else "cli")
+    return removed
 
 
 def _require_code(user: User, code: str) -> None:
@@ -240,14 +236,15 @@ def _require_code(user: User, code: str) -> None:
         raise AccountError("wrong_mfa_code", WRONG_CODE)
 
 
-def _remove_factor(user: User) -> None:
-    """Delete the factor (or the secret being set up) and its codes; a factor that was
-    confirmed takes every login made with it along (in the caller's transaction)."""
+def _remove_factor(user: User) -> bool:
+    """Delete the factor (or the secret being set up) and its codes, in the caller's
+    transaction. A confirmed factor takes every login of the account along: True then."""
     confirmed = active_factor(user.id) is not None
     db.session.execute(delete(TotpFactor).where(TotpFactor.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     if confirmed:
         user.end_all_logins()
+    return confirmed
 
 
 def _use_code(user: User, code: str) -> str | None:
