@@ -200,12 +200,17 @@ PRUNE: tuple[tuple[dict[str, frozenset[str]], tuple[str, ...]], ...] = (
     # Live layers (tests/live): which two-instance tests apply.
     (
         {"auth_mode": JWT_MODES},
-        ("tests/live/pages.py", "tests/live/test_instances_sessions.py"),
+        (
+            "tests/live/pages.py",
+            "tests/live/test_instances_sessions.py",
+            "tests/live/test_instances_two_factor_pages.py",
+        ),
     ),
     (
         {"auth_mode": frozenset({"session"})},
         (
             "tests/live/tokens.py",
+            "tests/live/test_instances_two_factor_api.py",
             "tests/live/test_instances_revocation.py",
             "tests/live/test_instances_no_revocation.py",
             "tests/live/test_instances_token_version.py",

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from tests.conftest import PASSWORD
+from tests.live.authenticator import SecondFactor
 from tests.live.client import Reply, Visitor
 
 API = "/api/v1"
@@ -29,12 +30,63 @@ class TokenClient:
             instance, f"{API}/auth/register", json={"email": email, "password": password}
         )
 
-    def log_in(self, instance, email: str, password: str = PASSWORD) -> Reply:
+    def log_in(
+        self,
+        instance,
+        email: str,
+        password: str = PASSWORD,
+        *,
+        factor: SecondFactor | None = None,
+    ) -> Reply:
+        """Log in; with the account's `factor`, through the second step too."""
         reply = self.visitor.post(
             instance, f"{API}/auth/login", json={"email": email, "password": password}
         )
+        if factor is not None and reply.status == 403 and reply.json()["error"] == "mfa_required":
+            reply = self.verify(instance, reply.json()["mfa_token"], factor.code())
         self._keep(reply)
         return reply
+
+    def verify(self, instance, mfa_token: str, code: str) -> Reply:
+        """The second step of a login: its pending login's token and a code."""
+        reply = self.visitor.post(
+            instance, f"{API}/auth/mfa/verify", json={"mfa_token": mfa_token, "code": code}
+        )
+        self._keep(reply)
+        return reply
+
+    def first_login(self, instance, email: str) -> SecondFactor:
+        """The first login of an account whose role requires a second factor (an operator):
+        the password opens an enrolment, and the factor's first code makes the login."""
+        pending = self.log_in(instance, email)
+        assert pending.status == 403, pending
+        assert pending.json()["error"] == "mfa_enrolment_required", pending
+        mfa_token = pending.json()["mfa_token"]
+        enrolment = self.visitor.post(
+            instance, f"{API}/auth/mfa/enrol", json={"mfa_token": mfa_token}
+        )
+        assert enrolment.status == 200, enrolment
+        factor = SecondFactor(enrolment.json()["secret"])
+        done = self.verify(instance, mfa_token, factor.code())
+        assert done.status == 200, done
+        factor.recovery_codes = done.json()["recovery_codes"]
+        return factor
+
+    def turn_on_factor(self, instance) -> SecondFactor:
+        """Set up an authenticator app for this (fresh) login's account; the answer is a
+        new login, every other one of the account having ended."""
+        begun = self.post(instance, "/auth/mfa/totp")
+        assert begun.status == 200, begun
+        factor = SecondFactor(begun.json()["secret"])
+        confirmed = self.post(instance, "/auth/mfa/totp/confirm", json={"code": factor.code()})
+        assert confirmed.status == 200, confirmed
+        self._keep(confirmed)
+        factor.recovery_codes = confirmed.json()["recovery_codes"]
+        return factor
+
+    def post(self, instance, path: str, json: Any = None) -> Reply:
+        """POST to the API at `path` (after /api/v1) with the access token."""
+        return self.visitor.post(instance, f"{API}{path}", json=json, headers=self._access())
 
     def me(self, instance) -> Reply:
         return self.visitor.get(instance, f"{API}/auth/me", headers=self._access())

@@ -4,6 +4,7 @@ Only a development instance serves the demo, so this module starts one of its ow
 database of its own, next to the production deployment whose mail{% if cookiecutter.jwt_blocklist == "redis" %} and Redis{% endif %} it shares.
 """
 
+import json
 import uuid
 from collections.abc import Iterator
 
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+from tests.live.authenticator import SecondFactor
 from tests.live.conftest import Deployment, Instance, empty_database
 from tests.live.tokens import TokenClient
 
@@ -27,7 +29,9 @@ def development_database_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def development(deployment, development_database_url, tmp_path_factory) -> Iterator[Instance]:
+def development_server(
+    deployment, development_database_url, tmp_path_factory
+) -> Iterator[Deployment]:
     """One development instance, one worker, migrated like a release."""
     environment = {
         **deployment.environment,
@@ -37,10 +41,15 @@ def development(deployment, development_database_url, tmp_path_factory) -> Itera
     server = Deployment(environment, tmp_path_factory.mktemp("development"))
     server.flask("db", "upgrade")
     try:
-        (instance,) = server.start("development", workers=1)
-        yield instance
+        server.start("development", workers=1)
+        yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def development(development_server) -> Instance:
+    return development_server.instances[0]
 
 
 @pytest.fixture
@@ -93,6 +102,39 @@ def test_the_demo_logs_in_reads_me_refreshes_and_logs_out_never_seeing_a_token(d
     expect(output).to_contain_text("GET /me -> 401")
     status = demo.evaluate("fetch('/api/v1/auth/me').then((response) => response.status)")
     assert status == 401
+
+
+def test_an_operator_sets_a_factor_up_in_the_demo_and_only_its_code_brings_the_tokens(
+    development_server, development, page: Page
+):
+    email = f"operator-{uuid.uuid4().hex[:10]}@example.com"
+    development_server.flask("users", "create", email, "--role", "admin", stdin=f"{PASSWORD}\n")
+    page.goto(f"{development.url}/demo/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    # The role requires a factor: the password brought a secret to set up, and no token.
+    output = page.locator("#output")
+    expect(output).to_contain_text("POST /mfa/enrol -> 200")
+    verify = page.get_by_role("button", name="Verify")
+    expect(verify).to_be_visible()
+    assert not {cookie["name"] for cookie in page.context.cookies()} & JWT_COOKIES
+    enrolment = json.loads(output.inner_text().split("\n", 1)[1])
+    factor = SecondFactor(enrolment["secret"])
+    page.get_by_label("Code from your authenticator app").fill(factor.code())
+    verify.click()
+
+    expect(output).to_contain_text("POST /mfa/verify -> 200")
+    expect(output).to_contain_text('"recovery_codes"')
+    expect(verify).to_be_hidden()
+    held = {cookie["name"]: cookie for cookie in page.context.cookies()}
+    assert held.keys() >= JWT_COOKIES
+    assert all(held[name]["httpOnly"] for name in JWT_COOKIES)
+    assert script_cookies(page) == CSRF_COOKIES
+    page.get_by_role("button", name="GET /me").click()
+    expect(output).to_contain_text("GET /me -> 200")
+    expect(output).to_contain_text(f'"email": "{email}"')
 
 
 def test_a_logout_posted_from_another_origin_is_refused(demo, development, second_origin):
